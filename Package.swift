@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+// ShopServe: a model-serving server for e-commerce (gRPC over nghttp2, protobuf-c, OpenSSL,
+// INT8 memory-mapped models, batched inference). See README.md and ../shared/DESIGN.md.
+import PackageDescription
+
+let package = Package(
+    name: "ShopServe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shopserve", targets: ["shopserve"]),
+        .executable(name: "shopctl", targets: ["shopctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        // System libraries and C shims.
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CShopSys"),
+
+        // Generated protobuf-c code + descriptor set (tools/gen-protos.sh; never edited by hand).
+        .target(name: "ShopProtoC", dependencies: ["CProtobufC"]),
+
+        // INT8 kernels with runtime CPU dispatch.
+        .target(name: "ShopKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
+        // gRPC protocol: framing, status, metadata, deadlines, compression, message codec, call API.
+        .target(name: "ShopWire", dependencies: [
+            "CProtobufC", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // HTTP/2 server transport: reactors, connections, TLS, limits, shutdown.
+        .target(name: "ShopHTTP2", dependencies: [
+            "ShopWire", "CNGHTTP2", "COpenSSL", "CShopSys",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Atomics", package: "swift-atomics"),
+        ]),
+        // gRPC client over nghttp2 (used by shopctl and the integration tests).
+        .target(name: "ShopClient", dependencies: [
+            "ShopWire", "ShopProtoC", "CNGHTTP2", "COpenSSL", "CShopSys", "CProtobufC",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Model repository (safetensors mmap, versions, reload), layers, vector index, models.
+        .target(name: "ShopModels", dependencies: [
+            "ShopKernels",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Dynamic batching, deadlines, back-pressure.
+        .target(name: "ShopScheduler", dependencies: [
+            "CShopSys",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        // RPC services: the five shop services, health, reflection.
+        .target(name: "ShopServices", dependencies: [
+            "ShopWire", "ShopProtoC", "ShopModels", "ShopScheduler", "CProtobufC",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "shopserve", dependencies: [
+            "ShopServices", "ShopHTTP2", "ShopWire", "ShopModels", "ShopScheduler",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "shopctl", dependencies: [
+            "ShopClient", "ShopWire", "ShopProtoC",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+
+        // Benchmarks (print numbers; never run as tests): `swift run -c release <name>`.
+        .executableTarget(name: "KernelBench", dependencies: ["ShopKernels", "ShopModels", "CShopSys"], path: "Benchmarks/KernelBench"),
+        .executableTarget(name: "SchedulerBench", dependencies: ["ShopScheduler", "ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/SchedulerBench"),
+
+        // Tests.
+        .testTarget(name: "ShopWireTests", dependencies: ["ShopWire"]),
+        .testTarget(name: "ShopHTTP2Tests", dependencies: ["ShopHTTP2", "ShopWire"]),
+        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire"]),
+        .testTarget(name: "ShopKernelsTests", dependencies: ["ShopKernels"]),
+        .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels"]),
+        .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),
+        .testTarget(name: "ShopServicesTests", dependencies: ["ShopServices", "ShopWire", "ShopProtoC"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

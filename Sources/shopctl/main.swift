@@ -1,0 +1,1 @@
+print("shopctl: not built yet")

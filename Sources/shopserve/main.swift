@@ -1,0 +1,1 @@
+print("shopserve: not built yet")

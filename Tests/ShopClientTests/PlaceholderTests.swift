@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopClientPlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopHTTP2PlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopKernelsPlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

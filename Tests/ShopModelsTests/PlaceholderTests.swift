@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopModelsPlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

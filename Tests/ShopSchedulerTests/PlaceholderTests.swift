@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopSchedulerPlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopServicesPlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class ShopWirePlaceholderTests: XCTestCase {
+    func testModuleLinks() throws {}
+}
