@@ -6,4 +6,5 @@
 #include "grpc/reflection/v1/reflection.pb-c.h"
 #include "grpc/reflection/v1alpha/reflection.pb-c.h"
 #include "shop_descriptor_set.h"
+#include "shop_service_registry.h"
 #endif
