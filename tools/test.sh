@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up the machine (tools/setup.sh) and runs every test: generated-code staleness check,
+# Swift unit tests, and the integration tests that start the real shopserve binary and drive
+# it with stock gRPC clients (Python grpcio, C++ grpc++), TLS, and raw HTTP/2 frames.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== generated protobuf code is current"
+tools/gen-protos.sh --check
+
+echo "== swift build"
+swift build --build-tests
+
+echo "== swift test"
+swift test --skip-build --parallel
+
+if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
+  echo "== integration tests (real shopserve, stock clients)"
+  SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
+    .venv/bin/python -m pytest -q Tests/IntegrationTests
+fi
+echo "== all tests passed"
