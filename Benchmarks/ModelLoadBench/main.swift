@@ -1,0 +1,1 @@
+print("ModelLoadBench: not yet written")
