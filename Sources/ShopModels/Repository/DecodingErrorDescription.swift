@@ -9,7 +9,8 @@ extension DecodingError {
         switch self {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return "not valid JSON"
-        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+             .valueNotFound(_, let context) where context.codingPath.isEmpty:
             return "top level is not a JSON object"
         case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "\(path(context.codingPath)): \(context.debugDescription)"

@@ -152,6 +152,30 @@ private struct RawEntry: Decodable {
         case dtype, shape
         case dataOffsets = "data_offsets"
     }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dtype = try container.decode(String.self, forKey: .dtype)
+        shape = try container.decode([JSONInteger].self, forKey: .shape).map(\.value)
+        dataOffsets = try container.decode([JSONInteger].self, forKey: .dataOffsets).map(\.value)
+    }
+}
+
+/// A JSON integer that fits `Int`. Foundation reports `2.5` or `1e20` decoded as `Int` only as
+/// "not valid JSON" without a location; this names the field and the value instead.
+private struct JSONInteger: Decodable {
+    let value: Int
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let integer = try? container.decode(Int.self) {
+            value = integer
+        } else if let number = try? container.decode(Double.self) {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an integer that fits 64 bits, found \(number)")
+        } else {
+            value = try container.decode(Int.self)
+        }
+    }
 }
 
 /// A coding key for JSON objects with arbitrary keys.
