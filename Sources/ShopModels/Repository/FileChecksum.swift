@@ -2,7 +2,12 @@ import COpenSSL
 
 /// SHA-256 of mapped bytes, computed with OpenSSL's EVP digest API (streamed in chunks).
 public enum FileChecksum {
-    /// Lower-case hex SHA-256 of `bytes`. Reads every byte once.
+    /// Lower-case hex SHA-256 of a whole mapped file. Reads every byte once.
+    public static func sha256Hex(of file: MappedFile) -> String {
+        withExtendedLifetime(file) { sha256Hex(file.bytes) }
+    }
+
+    /// Lower-case hex SHA-256 of `bytes` (which must stay valid during the call). Reads every byte once.
     public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
         guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
         defer { EVP_MD_CTX_free(context) }

@@ -53,7 +53,7 @@ public final class LoadedModelVersion: @unchecked Sendable {
         let weightsPath = directory + "/" + FileName.weights
         let tensors = try SafetensorsFile(path: weightsPath, hint: .normal)
         if let expected = config.sha256?.lowercased() {
-            let actual = FileChecksum.sha256Hex(tensors.mapping.bytes)
+            let actual = FileChecksum.sha256Hex(of: tensors.mapping)
             guard actual == expected else {
                 throw ModelLoadError(file: weightsPath, .checksumMismatch(expected: expected, actual: actual))
             }

@@ -59,8 +59,9 @@ public final class SafetensorsFile: @unchecked Sendable {
 
 /// A typed view of one tensor's bytes inside a mapped file; no bytes are copied.
 ///
-/// The view holds a reference to the mapping, so the pointer stays valid as long as the view
-/// (or anything holding it) exists.
+/// The view holds a reference to the mapping, so `buffer` stays valid as long as the view (or
+/// anything holding it, such as a layer stored in a ``LoadedModelVersion`` a request holds) exists.
+/// A bare `buffer` extracted from a temporary view may outlive it: use ``withBuffer(_:)`` then.
 public struct TensorView<Element>: @unchecked Sendable {
     /// The tensor's header entry (name, dtype, shape, position).
     public let info: TensorInfo
@@ -75,6 +76,14 @@ public struct TensorView<Element>: @unchecked Sendable {
     public var count: Int { buffer.count }
     /// Element `i` of the flattened tensor.
     public subscript(i: Int) -> Element { buffer[i] }
+
+    /// Calls `body` with the elements, keeping the mapping alive for the duration of the call.
+    public func withBuffer<Result>(_ body: (UnsafeBufferPointer<Element>) throws -> Result) rethrows -> Result {
+        try withExtendedLifetime(owner) { try body(buffer) }
+    }
+
+    /// The elements copied into an array (tests, small tensors).
+    public var elements: [Element] { withBuffer { Array($0) } }
 
     /// Row `r` of a tensor viewed as `[shape[0], rest]`.
     public func row(_ r: Int) -> UnsafeBufferPointer<Element> {

@@ -58,8 +58,22 @@ public struct SafetensorsWriter {
         return (header, ordered)
     }
 
-    /// Writes the file to `path` (replacing it).
+    /// Writes the file to `path`, replacing it atomically (a temporary file renamed into place), so
+    /// a file that is memory-mapped elsewhere is never truncated under its readers.
     public func write(to path: String) throws {
+        let temporary = path + ".tmp-\(UUID().uuidString)"
+        do {
+            try writeFile(at: temporary)
+            guard rename(temporary, path) == 0 else {
+                throw ModelLoadError(file: path, .unreadable("rename: \(MappedFile.systemMessage(errno))"))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    private func writeFile(at path: String) throws {
         let (header, ordered) = try layout()
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else {
