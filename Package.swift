@@ -49,7 +49,7 @@ let package = Package(
         ]),
         // Model repository (safetensors mmap, versions, reload), layers, vector index, models.
         .target(name: "ShopModels", dependencies: [
-            "ShopKernels",
+            "ShopKernels", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Dynamic batching, deadlines, back-pressure.
@@ -80,6 +80,7 @@ let package = Package(
         // Benchmarks (print numbers; never run as tests): `swift run -c release <name>`.
         .executableTarget(name: "KernelBench", dependencies: ["ShopKernels", "ShopModels", "CShopSys"], path: "Benchmarks/KernelBench"),
         .executableTarget(name: "SchedulerBench", dependencies: ["ShopScheduler", "ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/SchedulerBench"),
+        .executableTarget(name: "ModelLoadBench", dependencies: ["ShopModels"], path: "Benchmarks/ModelLoadBench"),
 
         // Tests.
         .testTarget(name: "ShopWireTests", dependencies: ["ShopWire"]),

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopModelsPlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
