@@ -16,6 +16,9 @@ swift build --build-tests
 echo "== swift test"
 swift test --skip-build --parallel
 
+echo "== python tool tests (quantizer)"
+.venv/bin/python -m pytest -q tools/quantize_lib/tests
+
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"
   SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
