@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "ShopClient", dependencies: [
             "ShopWire", "ShopProtoC", "CNGHTTP2", "COpenSSL", "CShopSys", "CProtobufC",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // Model repository (safetensors mmap, versions, reload), layers, vector index, models.
         .target(name: "ShopModels", dependencies: [
