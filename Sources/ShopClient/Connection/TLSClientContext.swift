@@ -39,7 +39,7 @@ final class TLSClientContext: @unchecked Sendable {
                 throw ClientError.tls("cannot load certificate \(cert): \(Self.lastError())")
             }
             guard SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1 else {
-                throw ClientError.tls("cannot load private key \(key): \(Self.lastError())")
+                throw ClientError.tls("cannot load private key \(key) for certificate \(cert): \(Self.lastError())")
             }
             guard SSL_CTX_check_private_key(ctx) == 1 else {
                 throw ClientError.tls("private key \(key) does not match certificate \(cert)")

@@ -44,6 +44,7 @@ public final class ClientEventLoop: CallExecutor, @unchecked Sendable {
     /// Creates the loop and starts its thread.
     /// - Parameter name: the thread name (shown by `top -H`, at most 15 characters).
     public init(name: String = "shopctl-loop") throws {
+        signal(SIGPIPE, SIG_IGN)
         epollFD = shop_epoll_create()
         guard epollFD >= 0 else { throw ClientError.system("epoll_create", errno) }
         wakeFD = shop_eventfd()

@@ -1,0 +1,50 @@
+import CProtobufC
+import ShopProtoC
+import ShopWire
+
+/// A compiled-in RPC method: its path and request/response message types.
+public struct MethodDescriptor: @unchecked Sendable {
+    public let path: MethodPath
+    public let input: ProtoJSON
+    public let output: ProtoJSON
+}
+
+/// Looks methods up in `shop_service_registry` (every service compiled into ShopProtoC).
+public enum MethodRegistry {
+    /// Every compiled-in service descriptor.
+    public static var services: [UnsafePointer<ProtobufCServiceDescriptor>] {
+        let entries = shop_service_registry_entries()!
+        return (0..<shop_service_registry_count).compactMap { entries[$0] }
+    }
+
+    /// Fully-qualified names of the compiled-in services, sorted.
+    public static var serviceNames: [String] {
+        services.map { String(cString: $0.pointee.name) }.sorted()
+    }
+
+    /// Parses `SERVICE/METHOD`, `/SERVICE/METHOD` or `SERVICE.METHOD` (service fully
+    /// qualified, e.g. `grpc.health.v1.Health/Check`) and finds the method.
+    public static func lookup(_ text: String) throws -> MethodDescriptor {
+        let trimmed = text.hasPrefix("/") ? String(text.dropFirst()) : text
+        let serviceName: String, methodName: String
+        if let slash = trimmed.firstIndex(of: "/") {
+            serviceName = String(trimmed[..<slash])
+            methodName = String(trimmed[trimmed.index(after: slash)...])
+        } else if let dot = trimmed.lastIndex(of: ".") {
+            serviceName = String(trimmed[..<dot])
+            methodName = String(trimmed[trimmed.index(after: dot)...])
+        } else {
+            throw ProtoJSONError(path: "", "'\(text)' is not SERVICE/METHOD (e.g. grpc.health.v1.Health/Check)")
+        }
+        guard let service = services.first(where: { String(cString: $0.pointee.name) == serviceName }) else {
+            throw ProtoJSONError(path: "", "unknown service '\(serviceName)'; compiled-in services: \(serviceNames.joined(separator: ", "))")
+        }
+        let methods = (0..<Int(service.pointee.n_methods)).map { service.pointee.methods + $0 }
+        guard let method = methods.first(where: { String(cString: $0.pointee.name) == methodName }) else {
+            let names = methods.map { String(cString: $0.pointee.name) }
+            throw ProtoJSONError(path: "", "service \(serviceName) has no method '\(methodName)' (methods: \(names.joined(separator: ", ")))")
+        }
+        return MethodDescriptor(path: MethodPath(service: serviceName, method: methodName),
+                                input: ProtoJSON(method.pointee.input), output: ProtoJSON(method.pointee.output))
+    }
+}
