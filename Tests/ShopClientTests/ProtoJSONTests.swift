@@ -8,11 +8,11 @@ import XCTest
 /// enums, repeated packed scalars, nested messages), checked against Python's reference
 /// `google.protobuf.json_format` where it matters.
 final class ProtoJSONTests: XCTestCase {
-    private let healthRequest = ProtoJSON(withUnsafePointer(to: grpc__health__v1__health_check_request__descriptor) { $0 })
-    private let healthResponse = ProtoJSON(withUnsafePointer(to: grpc__health__v1__health_check_response__descriptor) { $0 })
-    private let reflectionRequest = ProtoJSON(withUnsafePointer(to: grpc__reflection__v1__server_reflection_request__descriptor) { $0 })
-    private let fileDescriptorSet = ProtoJSON(withUnsafePointer(to: google__protobuf__file_descriptor_set__descriptor) { $0 })
-    private let uninterpretedOption = ProtoJSON(withUnsafePointer(to: google__protobuf__uninterpreted_option__descriptor) { $0 })
+    private let healthRequest = KnownMessages.healthCheckRequest
+    private let healthResponse = KnownMessages.healthCheckResponse
+    private let reflectionRequest = KnownMessages.reflectionRequestV1
+    private let fileDescriptorSet = KnownMessages.fileDescriptorSet
+    private let uninterpretedOption = KnownMessages.codec(Google__Protobuf__UninterpretedOption.self, google__protobuf__uninterpreted_option__init)
 
     /// The compiled-in FileDescriptorSet (health, reflection, descriptor.proto, shop protos).
     private var descriptorSetBytes: [UInt8] {
@@ -105,6 +105,12 @@ final class ProtoJSONTests: XCTestCase {
         let reencoded = try fileDescriptorSet.encode(jsonObject: ours)
         XCTAssertEqual(reencoded.count, original.count)
         XCTAssertTrue(reencoded == original, "JSON round trip reproduces the serialized descriptor set")
+    }
+
+    func testDescriptorPointersAreTheGeneratedGlobals() throws {
+        let fromRegistry = try MethodRegistry.lookup("grpc.health.v1.Health/Check")
+        XCTAssertEqual(KnownMessages.healthCheckRequest.descriptor, fromRegistry.input.descriptor)
+        XCTAssertEqual(KnownMessages.healthCheckResponse.descriptor, fromRegistry.output.descriptor)
     }
 
     func testMethodRegistryLookup() throws {

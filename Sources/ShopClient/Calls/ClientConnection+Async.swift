@@ -10,6 +10,15 @@ public struct UnaryResponse: Sendable {
     public var trailers: Metadata
 }
 
+/// The outcome of any call with one request: every response message (unless they were
+/// handed to an `onMessage` callback), headers, status and trailers.
+public struct CallResult: Sendable {
+    public var headers: Metadata
+    public var messages: [[UInt8]]
+    public var status: GRPCStatus
+    public var trailers: Metadata
+}
+
 /// A server-streaming call in progress: iterate `messages`; the sequence ends normally on
 /// OK and throws the `GRPCStatus` otherwise. Leaving the loop early cancels the call.
 public struct ServerStreamingCall: Sendable {
@@ -24,7 +33,21 @@ extension ClientConnection {
     /// Sends one request and waits for the single response. Never throws: failures are in
     /// `status`. Cancelling the surrounding Task cancels the call.
     public func unary(_ method: MethodPath, request: [UInt8], options: CallOptions = CallOptions()) async -> UnaryResponse {
-        let collector = UnaryCollector()
+        let result = await call(method, request: request, options: options)
+        var status = result.status
+        if status.code == .ok && result.messages.count != 1 {
+            status = GRPCStatus(.internal, "unary call got \(result.messages.count) response messages, expected 1")
+        }
+        return UnaryResponse(headers: result.headers, message: status.code == .ok ? result.messages.first : nil,
+                             status: status, trailers: result.trailers)
+    }
+
+    /// Sends one request and waits for the call to end (any number of responses). With
+    /// `onMessage`, each response is handed over as it arrives (on the event-loop thread)
+    /// instead of being collected. Never throws; cancelling the Task cancels the call.
+    public func call(_ method: MethodPath, request: [UInt8], options: CallOptions = CallOptions(),
+                     onMessage: (@Sendable ([UInt8]) -> Void)? = nil) async -> CallResult {
+        let collector = CallCollector(onMessage: onMessage)
         let call = start(method, request: request, options: options, delegate: collector)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -48,16 +71,19 @@ extension ClientConnection {
     }
 }
 
-/// Collects a unary response; resumes the waiting task when the call finishes (the two may
+/// Collects a call's response; resumes the waiting task when the call finishes (the two may
 /// happen in either order, hence the lock).
-private final class UnaryCollector: ClientCallDelegate, @unchecked Sendable {
+private final class CallCollector: ClientCallDelegate, @unchecked Sendable {
+    private let onMessage: (@Sendable ([UInt8]) -> Void)?
     private var headers = Metadata()
     private var messages: [[UInt8]] = []
-    private var result: UnaryResponse?
-    private var continuation: CheckedContinuation<UnaryResponse, Never>?
+    private var result: CallResult?
+    private var continuation: CheckedContinuation<CallResult, Never>?
     private let lock = Lock()
 
-    func attach(_ continuation: CheckedContinuation<UnaryResponse, Never>) {
+    init(onMessage: (@Sendable ([UInt8]) -> Void)?) { self.onMessage = onMessage }
+
+    func attach(_ continuation: CheckedContinuation<CallResult, Never>) {
         lock.lock()
         if let result {
             lock.unlock()
@@ -69,22 +95,20 @@ private final class UnaryCollector: ClientCallDelegate, @unchecked Sendable {
     }
 
     func callReceivedHeaders(_ headers: Metadata) { self.headers = headers }
-    func callReceived(message: [UInt8]) { messages.append(message) }
+
+    func callReceived(message: [UInt8]) {
+        if let onMessage { onMessage(message) } else { messages.append(message) }
+    }
 
     func callFinished(status: GRPCStatus, trailers: Metadata) {
-        var status = status
-        if status.code == .ok && messages.count != 1 {
-            status = GRPCStatus(.internal, "unary call got \(messages.count) response messages, expected 1")
-        }
-        let response = UnaryResponse(headers: headers, message: status.code == .ok ? messages.first : nil,
-                                     status: status, trailers: trailers)
+        let finished = CallResult(headers: headers, messages: messages, status: status, trailers: trailers)
         lock.lock()
         if let continuation {
             self.continuation = nil
             lock.unlock()
-            continuation.resume(returning: response)
+            continuation.resume(returning: finished)
         } else {
-            result = response
+            result = finished
             lock.unlock()
         }
     }

@@ -8,7 +8,10 @@ public struct ProtoJSON: @unchecked Sendable {
     /// The message type this codec handles.
     public let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
 
+    /// - Parameter descriptor: a generated message descriptor (see `KnownMessages` and
+    ///   `MethodRegistry` for ways to obtain one).
     public init(_ descriptor: UnsafePointer<ProtobufCMessageDescriptor>) {
+        precondition(descriptor.pointee.magic == PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC, "not a protobuf-c message descriptor")
         self.descriptor = descriptor
     }
 
