@@ -47,13 +47,25 @@ final class ClientConnectionTests: XCTestCase {
         XCTAssertTrue(response.message == big)
     }
 
+    func testGzipRequestAndResponse() async {
+        let text = Array(String(repeating: "compressible shop text ", count: 5000).utf8)
+        var options = CallOptions(compressRequest: true)
+        options.metadata.add("x-compress-response", "1")
+        let response = await connection.unary(Self.unaryPath, request: text, options: options)
+        XCTAssertEqual(response.status.code, .ok, "\(response.status)")
+        XCTAssertEqual(response.headers.first("grpc-encoding"), "gzip", "the server compressed its answer")
+        XCTAssertTrue(response.message == text, "both directions decompress to the original")
+        let small = await connection.unary(Self.unaryPath, request: [7], options: options)
+        XCTAssertEqual(small.message, [7])
+    }
+
     func testErrorStatusWithPercentEncodedMessage() async {
         var options = CallOptions()
         options.metadata.add("x-status", "5")
-        options.metadata.add("x-message", "no such item: 100% gone")
+        options.metadata.add("x-message", "no such item: 100%25 gone, caf%C3%A9 %E2%9C%93")  // URL-quoted for the header
         let response = await connection.unary(Self.unaryPath, request: [1], options: options)
         XCTAssertEqual(response.status.code, .notFound)
-        XCTAssertEqual(response.status.message, "no such item: 100% gone")
+        XCTAssertEqual(response.status.message, "no such item: 100% gone, caf\u{e9} \u{2713}")
         XCTAssertNil(response.message)
     }
 

@@ -8,8 +8,10 @@ public final class ClientCall: @unchecked Sendable {
     /// The method called.
     public let method: MethodPath
     let options: CallOptions
-    /// The framed (and possibly compressed) request body, sent by nghttp2's data provider.
-    let requestBody: [UInt8]
+    /// The request message as given; framed (and compressed) on the loop thread.
+    let request: [UInt8]
+    /// The framed request body, sent by nghttp2's data provider.
+    var requestBody: [UInt8] = []
     var sendOffset = 0
     let deadline: Deadline?
     private weak var delegate: ClientCallDelegate?
@@ -25,18 +27,19 @@ public final class ClientCall: @unchecked Sendable {
     private var httpStatus = 0
     private var headersComplete = false
     private var responseEncoding: String?
-    private var deframer: Wire.Deframer
+    private var reader: GRPCMessageReader?
+    private let maxReceiveMessageBytes: Int
     private(set) var isFinished = false
 
-    init(method: MethodPath, requestBody: [UInt8], options: CallOptions, delegate: ClientCallDelegate,
+    init(method: MethodPath, request: [UInt8], options: CallOptions, delegate: ClientCallDelegate,
          connection: ClientConnection, maxReceiveMessageBytes: Int) {
         self.method = method
-        self.requestBody = requestBody
+        self.request = request
         self.options = options
         self.delegate = delegate
         self.retainedDelegate = delegate
         self.connection = connection
-        self.deframer = Wire.Deframer(maxMessageBytes: maxReceiveMessageBytes)
+        self.maxReceiveMessageBytes = maxReceiveMessageBytes
         self.deadline = options.timeoutNanoseconds.map { Deadline.after(nanoseconds: $0) }
     }
 
@@ -57,7 +60,9 @@ public final class ClientCall: @unchecked Sendable {
         }
         switch name {
         case ":status": httpStatus = Int(value) ?? 0
-        case "grpc-encoding": responseEncoding = value
+        case "grpc-encoding":
+            responseEncoding = value
+            headers.add(name, value)
         default: if !name.hasPrefix(":") { headers.add(name, value) }
         }
     }
@@ -83,19 +88,19 @@ public final class ClientCall: @unchecked Sendable {
         guard httpStatus == 200, isGRPCContentType(headers.first("content-type")) else {
             return nil  // the status comes from the HTTP status at close; ignore the body
         }
-        do {
-            for message in try deframer.append(bytes) {
-                var payload = message.payload
-                if message.compressed {
-                    guard let encoding = responseEncoding, encoding != "identity" else {
-                        return GRPCStatus(.internal, "compressed response message without grpc-encoding")
-                    }
-                    guard encoding == "gzip" else {
-                        return GRPCStatus(.internal, "unsupported response grpc-encoding '\(encoding)'")
-                    }
-                    payload = try Wire.gunzip(payload, limit: connection.configuration.maxReceiveMessageBytes)
+        if reader == nil {
+            var encoding = MessageEncoding.identity
+            if let name = responseEncoding {
+                guard let known = MessageEncoding(header: name) else {
+                    return GRPCStatus(.internal, "unsupported response grpc-encoding '\(name)'")
                 }
-                delegate?.callReceived(message: payload)
+                encoding = known
+            }
+            reader = GRPCMessageReader(maxMessageSize: maxReceiveMessageBytes, encoding: encoding)
+        }
+        do {
+            try reader!.consume(bytes) { message in
+                delegate?.callReceived(message: [UInt8](message))
             }
         } catch let status as GRPCStatus {
             return status
@@ -117,8 +122,8 @@ public final class ClientCall: @unchecked Sendable {
                 finish(GRPCStatus(.unknown, "invalid grpc-status '\(raw)'"))
                 return
             }
-            let message = trailers.first("grpc-message").map(Wire.percentDecode) ?? ""
-            if code == .ok && deframer.hasPartialMessage {
+            let message = trailers.first("grpc-message").map(PercentEncoding.decode) ?? ""
+            if code == .ok && reader?.hasPartialMessage == true {
                 finish(GRPCStatus(.internal, "response ended inside a message"))
             } else {
                 finish(GRPCStatus(code, message))
@@ -146,7 +151,6 @@ public final class ClientCall: @unchecked Sendable {
     }
 
     private func isGRPCContentType(_ value: String?) -> Bool {
-        guard let value else { return false }
-        return value == "application/grpc" || value.hasPrefix("application/grpc+") || value.hasPrefix("application/grpc;")
+        value.map(GRPCContentType.isSupported) ?? false
     }
 }

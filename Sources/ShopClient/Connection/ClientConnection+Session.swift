@@ -60,7 +60,7 @@ extension ClientConnection {
             ("content-type", "application/grpc"),
             ("te", "trailers"),
             ("user-agent", configuration.userAgent),
-            ("grpc-accept-encoding", "gzip"),
+            ("grpc-accept-encoding", MessageEncoding.acceptEncodingHeader),
         ]
         if call.options.compressRequest { fields.append(("grpc-encoding", "gzip")) }
         if let deadline = call.deadline {
@@ -69,7 +69,7 @@ extension ClientConnection {
                 call.finish(GRPCStatus(.deadlineExceeded, "deadline exceeded before the call was sent"))
                 return
             }
-            fields.append(("grpc-timeout", Wire.timeoutHeader(nanoseconds: remaining)))
+            fields.append(("grpc-timeout", GRPCTimeout.format(nanoseconds: remaining)))
         }
         for (name, value) in call.options.metadata {
             if let problem = MetadataValidation.problem(name: name, value: value) {

@@ -46,6 +46,8 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
     var streams: [Int32: ClientCall] = [:]
     var waitingCalls: [ClientCall] = []
     var flushScheduled = false
+    /// gzip state reused by every compressed request of this connection (loop thread only).
+    private var requestCompressor: GzipCompressor?
     var connectTimer: UInt64?
     var lastConnectError = ""
     private let closedSignal = DispatchSemaphore(value: 0)
@@ -79,28 +81,9 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
     @discardableResult
     public func start(_ method: MethodPath, request: [UInt8], options: CallOptions = CallOptions(),
                       delegate: ClientCallDelegate) -> ClientCall {
-        var payload = request
-        var compressed = false
-        var failure: GRPCStatus?
-        if options.compressRequest {
-            do {
-                payload = try Wire.gzip(request)
-                compressed = true
-            } catch {
-                failure = (error as? GRPCStatus) ?? GRPCStatus(.internal, "cannot compress request: \(error)")
-            }
-        }
-        let call = ClientCall(method: method, requestBody: Wire.frame(payload, compressed: compressed),
-                              options: options, delegate: delegate, connection: self,
-                              maxReceiveMessageBytes: configuration.maxReceiveMessageBytes)
-        let compressionFailure = failure
-        eventLoop.runOnLoop { [self] in
-            if let failure = compressionFailure {
-                call.finish(failure)
-            } else {
-                enqueue(call)
-            }
-        }
+        let call = ClientCall(method: method, request: request, options: options, delegate: delegate,
+                              connection: self, maxReceiveMessageBytes: configuration.maxReceiveMessageBytes)
+        eventLoop.runOnLoop { [self] in enqueue(call) }
         return call
     }
 
@@ -131,6 +114,13 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
     // MARK: - Loop-thread internals
 
     private func enqueue(_ call: ClientCall) {
+        do {
+            if call.options.compressRequest && requestCompressor == nil { requestCompressor = GzipCompressor() }
+            call.requestBody = try GRPCFrame.framed(call.request, compressor: call.options.compressRequest ? requestCompressor : nil)
+        } catch {
+            call.finish((error as? GRPCStatus) ?? GRPCStatus(.internal, "cannot frame the request: \(error)"))
+            return
+        }
         if let deadline = call.deadline {
             call.deadlineTimer = eventLoop.scheduleTimer(at: deadline) { [weak self, weak call] in
                 guard let self, let call else { return }

@@ -1,3 +1,4 @@
+import CShopSys
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -5,14 +5,14 @@
 /// - server reflection v1 and v1alpha (grpcio-reflection);
 /// - `test.Probe`, raw-bytes methods steered by request metadata:
 ///   `Unary` echoes the request; `Stream` sends `x-count` messages (request + index byte);
-///   `x-status`/`x-message` end the call with that status, `x-sleep-ms` delays,
+///   `x-status`/`x-message` (URL-quoted) end the call with that status, `x-sleep-ms` delays,
 ///   `x-compress-response: 1` gzips the response, `x-echo-*` headers come back as headers,
 ///   the trailers carry `x-trailer: done` and `x-deadline-ms` (time remaining, or -1);
 ///   `SetHealth` takes `SERVICE=SERVING|NOT_SERVING` and changes the health status.
 /// It prints `PORT <n>` once listening, and exits when its stdin closes.
 enum PythonTestServerScript {
     static let source = #"""
-import argparse, sys, threading, time
+import argparse, sys, threading, time, urllib.parse
 from concurrent import futures
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -46,7 +46,7 @@ def settle(request, context):
 def finish(md, context):
     if "x-status" in md:
         code = next(c for c in grpc.StatusCode if c.value[0] == int(md["x-status"]))
-        context.abort(code, md.get("x-message", ""))
+        context.abort(code, urllib.parse.unquote(md.get("x-message", "")))
 
 def unary(request, context):
     md = settle(request, context)
