@@ -85,7 +85,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "ShopWireTests", dependencies: ["ShopWire"]),
         .testTarget(name: "ShopHTTP2Tests", dependencies: ["ShopHTTP2", "ShopWire"]),
-        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire"]),
+        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire", "shopctl"]),
         .testTarget(name: "ShopKernelsTests", dependencies: ["ShopKernels"]),
         .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels"]),
         .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),
