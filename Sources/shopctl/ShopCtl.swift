@@ -5,7 +5,7 @@ import ArgumentParser
 struct ShopCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shopctl",
-        abstract: "Call ShopServe (or any gRPC server) from the command line.",
+        abstract: "Call ShopServe (or any gRPC server) from the command line: JSON in, JSON out.",
         discussion: """
         Examples:
           shopctl --target 127.0.0.1:50051 call grpc.health.v1.Health/Check --data '{"service": ""}'
