@@ -37,9 +37,15 @@ struct ConnectionOptions: ParsableArguments {
     var usesTLS: Bool { tls || ca != nil || cert != nil || key != nil || serverName != nil || insecureSkipVerify }
 
     func validate() throws {
-        _ = try Target(parsing: target)
-        _ = try metadata()
-        if let timeout { _ = try DurationText.parse(timeout) }
+        do {
+            _ = try Target(parsing: target)
+            _ = try metadata()
+            if let timeout { _ = try DurationText.parse(timeout) }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")  // exit code 64, like every usage error
+        }
     }
 
     /// Opens the connection (it connects in the background).

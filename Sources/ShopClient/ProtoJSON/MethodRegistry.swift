@@ -2,11 +2,14 @@ import CProtobufC
 import ShopProtoC
 import ShopWire
 
-/// A compiled-in RPC method: its path and request/response message types.
+/// A compiled-in RPC method: its path, request/response message types and streaming shape
+/// (from the compiled-in descriptor set; protobuf-c's method descriptors do not record it).
 public struct MethodDescriptor: @unchecked Sendable {
     public let path: MethodPath
     public let input: ProtoJSON
     public let output: ProtoJSON
+    public let clientStreaming: Bool
+    public let serverStreaming: Bool
 }
 
 /// Looks methods up in `shop_service_registry` (every service compiled into ShopProtoC).
@@ -44,7 +47,28 @@ public enum MethodRegistry {
             let names = methods.map { String(cString: $0.pointee.name) }
             throw ProtoJSONError(path: "", "service \(serviceName) has no method '\(methodName)' (methods: \(names.joined(separator: ", ")))")
         }
-        return MethodDescriptor(path: MethodPath(service: serviceName, method: methodName),
-                                input: ProtoJSON(method.pointee.input), output: ProtoJSON(method.pointee.output))
+        let path = MethodPath(service: serviceName, method: methodName)
+        let shape = streamingShapes[path] ?? (client: false, server: false)
+        return MethodDescriptor(path: path, input: ProtoJSON(method.pointee.input), output: ProtoJSON(method.pointee.output),
+                                clientStreaming: shape.client, serverStreaming: shape.server)
     }
+
+    /// Streaming flags of every method in the compiled-in FileDescriptorSet.
+    private static let streamingShapes: [MethodPath: (client: Bool, server: Bool)] = {
+        let bytes = Array(UnsafeBufferPointer(start: shop_descriptor_set_bytes(), count: shop_descriptor_set_size))
+        guard let set = try? KnownMessages.fileDescriptorSet.decodeToObject(bytes) else { return [:] }
+        var shapes: [MethodPath: (client: Bool, server: Bool)] = [:]
+        for file in set["file"] as? [[String: Any]] ?? [] {
+            let package = file["package"] as? String ?? ""
+            for service in file["service"] as? [[String: Any]] ?? [] {
+                let name = service["name"] as? String ?? ""
+                let fullName = package.isEmpty ? name : "\(package).\(name)"
+                for method in service["method"] as? [[String: Any]] ?? [] {
+                    let path = MethodPath(service: fullName, method: method["name"] as? String ?? "")
+                    shapes[path] = (method["clientStreaming"] as? Bool ?? false, method["serverStreaming"] as? Bool ?? false)
+                }
+            }
+        }
+        return shapes
+    }()
 }

@@ -59,6 +59,7 @@ public struct ProtoJSON: @unchecked Sendable {
     /// Serialized protobuf message → JSON text (keys sorted; pretty-printed unless `compact`).
     public func decode(_ bytes: [UInt8], compact: Bool = false) throws -> String {
         let object = try decodeToObject(bytes)
+        if object.isEmpty { return "{}" }
         var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
         if !compact { options.insert(.prettyPrinted) }
         let data = try JSONSerialization.data(withJSONObject: object, options: options)

@@ -46,13 +46,19 @@ struct Call: AsyncParsableCommand {
         let output = descriptor.output
         let compact = self.compact
         let decodeFailures = Counter()
-        let result = await connection.call(descriptor.path, request: request, options: options) { bytes in
+        let printResponse: @Sendable ([UInt8]) -> Void = { bytes in
             do {
                 Output.out(try output.decode(bytes, compact: compact))
             } catch {
                 decodeFailures.increment()
                 Output.err("cannot decode a response as \(output.messageName): \(error)")
             }
+        }
+        // Streamed responses print as they arrive; a unary response only with status OK.
+        let result = await connection.call(descriptor.path, request: request, options: options,
+                                           onMessage: descriptor.serverStreaming ? printResponse : nil)
+        if !descriptor.serverStreaming && result.status.code == .ok {
+            result.messages.forEach(printResponse)
         }
         if verbose {
             for (name, value) in result.headers { Output.err("< \(name): \(value)") }
