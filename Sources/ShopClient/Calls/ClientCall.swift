@@ -17,7 +17,8 @@ public final class ClientCall: @unchecked Sendable {
     private weak var delegate: ClientCallDelegate?
     /// Keeps the delegate alive until the call finishes (the caller may hold no reference).
     private var retainedDelegate: ClientCallDelegate?
-    unowned let connection: ClientConnection
+    /// Strong: a call handle may outlive every other reference to its connection.
+    let connection: ClientConnection
 
     // Loop-thread state.
     var streamID: Int32 = -1

@@ -111,11 +111,6 @@ extension ClientConnection {
     fileprivate static func connection(_ userData: UnsafeMutableRawPointer?) -> ClientConnection {
         Unmanaged<ClientConnection>.fromOpaque(userData!).takeUnretainedValue()
     }
-
-    /// Resets `call`'s stream after a response it cannot accept, and finishes it with `status`.
-    fileprivate func reject(_ call: ClientCall, status: GRPCStatus) {
-        abort(call, status: status)
-    }
 }
 
 // MARK: - nghttp2 callbacks (non-capturing; the connection comes back through user_data)

@@ -108,9 +108,6 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
         if ownsEventLoop { eventLoop.shutdown() }
     }
 
-    /// A human-readable description of the connection's state (for errors and diagnostics).
-    public var peerDescription: String { configuration.target.description }
-
     // MARK: - Loop-thread internals
 
     private func enqueue(_ call: ClientCall) {
