@@ -89,6 +89,29 @@ final class ClientConnectionTests: XCTestCase {
         XCTAssertEqual(response.status.code, .deadlineExceeded)
     }
 
+    func testResponseOverTheReceiveLimitIsResourceExhausted() async throws {
+        let target = try Target(parsing: server.target)
+        let limited = try ClientConnection(configuration: ConnectionConfiguration(target: target, maxReceiveMessageBytes: 1 << 20))
+        defer { limited.shutdown() }
+        let justUnder = await limited.unary(Self.unaryPath, request: [UInt8](repeating: 1, count: 1 << 20))
+        XCTAssertEqual(justUnder.status.code, .ok, "\(justUnder.status)")
+        let over = await limited.unary(Self.unaryPath, request: [UInt8](repeating: 1, count: (1 << 20) + 1))
+        XCTAssertEqual(over.status.code, .resourceExhausted)
+        let after = await limited.unary(Self.unaryPath, request: [3])
+        XCTAssertEqual(after.message, [3], "only the stream was reset, not the connection")
+    }
+
+    func testCancellingTheTaskCancelsTheCall() async {
+        var options = CallOptions()
+        options.metadata.add("x-sleep-ms", "5000")
+        let connection = self.connection!
+        let task = Task { await connection.unary(Self.unaryPath, request: [1], options: options) }
+        try? await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        let response = await task.value
+        XCTAssertEqual(response.status.code, .cancelled)
+    }
+
     func testInvalidMetadataIsRejectedLocally() async {
         var options = CallOptions()
         options.metadata.add("x-bad", "line\nbreak")
