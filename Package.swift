@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "ShopClient", dependencies: [
             "ShopWire", "ShopProtoC", "CNGHTTP2", "COpenSSL", "CShopSys", "CProtobufC",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // Model repository (safetensors mmap, versions, reload), layers, vector index, models.
         .target(name: "ShopModels", dependencies: [
@@ -85,7 +86,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "ShopWireTests", dependencies: ["ShopWire"]),
         .testTarget(name: "ShopHTTP2Tests", dependencies: ["ShopHTTP2", "ShopWire"]),
-        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire"]),
+        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire", "shopctl"]),
         .testTarget(name: "ShopKernelsTests", dependencies: ["ShopKernels"]),
         .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels"]),
         .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),

@@ -1,1 +1,0 @@
-print("shopctl: not built yet")

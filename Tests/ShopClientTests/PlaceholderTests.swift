@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopClientPlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
