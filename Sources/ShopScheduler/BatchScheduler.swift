@@ -52,6 +52,9 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         }
     }
 
+    /// False once `shutdown` has begun (health checks report NOT_SERVING from then on).
+    public var isAcceptingWork: Bool { lock.withLock { state == .running } }
+
     /// Number of compute workers.
     public var workerCount: Int { workers.count }
 
@@ -123,7 +126,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         }
         state = .stopping
         if mode == .cancelQueued {
-            for queue in queues { queue.cancelAll(completions: &completions) }
+            for queue in queues { queue.cancelQueued(completions: &completions) }
         }
         lock.broadcast()
         lock.unlock()
@@ -140,6 +143,11 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     /// The snapshot of one model.
     public func metrics(for model: ModelHandle) -> ModelMetricsSnapshot {
         lock.withLock { Self.snapshot(queues[model.index]) }
+    }
+
+    /// Records and heap entries held by a model's queue (tests check they stay bounded).
+    func storageFootprint(for model: ModelHandle) -> (records: Int, heapEntries: Int) {
+        lock.withLock { queues[model.index].storageFootprint }
     }
 
     private static func snapshot(_ queue: ModelQueue) -> ModelMetricsSnapshot {

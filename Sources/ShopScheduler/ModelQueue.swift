@@ -70,6 +70,12 @@ final class ModelQueue {
 
     var liveRequests: Int { store.liveCount }
 
+    /// Request records allocated (live or free) and heap entries (live or stale): what the
+    /// queue's memory is proportional to.
+    var storageFootprint: (records: Int, heapEntries: Int) {
+        (store.records.count, heaps[0].count + heaps[1].count)
+    }
+
     func hasQueuedWork(priority: RequestPriority) -> Bool { queuedByPriority[priority.rawValue] > 0 }
 
     // MARK: Admission
@@ -228,14 +234,17 @@ final class ModelQueue {
     func cancel(_ ticket: RequestTicket, completions: inout [PendingCompletion]) {
         guard store.isCurrent(ticket.slot, ticket.generation), store[ticket.slot].terminal == nil else { return }
         terminate(ticket.slot, with: .cancelled, entryInHeap: true, completions: &completions)
+        compactIfNeeded()
     }
 
-    /// Cancels every live request (those being computed finish as `.cancelled` when their
-    /// running chunks end).
-    func cancelAll(completions: inout [PendingCompletion]) {
-        for index in store.records.indices where store.records[index].inUse && store.records[index].terminal == nil {
+    /// Cancels every request with queued rows. Requests whose rows are all being computed
+    /// finish normally; a split request with rows still queued completes as `.cancelled`
+    /// when its running chunks end.
+    func cancelQueued(completions: inout [PendingCompletion]) {
+        for index in store.records.indices where store.records[index].isQueued {
             terminate(Int32(index), with: .cancelled, entryInHeap: true, completions: &completions)
         }
+        compactIfNeeded()
     }
 
     // MARK: Internals
