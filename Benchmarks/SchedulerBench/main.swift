@@ -1,1 +1,77 @@
-print("SchedulerBench")
+// SchedulerBench: the batched scheduler driven in process by a closed-loop load over a real
+// INT8 MLP (3 layers, 256 wide, 200 rows per request), batching on vs batch size 1.
+// `swift run -c release SchedulerBench [seconds-per-point]`
+import CShopSys
+import Foundation
+import ShopScheduler
+
+let secondsPerPoint = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 2 : 2
+let rowsPerRequest = 200
+let width = 256
+let concurrencies = [1, 4, 16, 64, 256]
+let workers = Int(max(1, shop_available_cpus()))
+
+let gemm = selectGemm()
+let model = Int8MLP(widths: [width, width, width, width], seed: 42, gemm: gemm.function)
+print("SchedulerBench: INT8 MLP \(width)x\(width) x3 layers, \(rowsPerRequest) rows/request, \(workers) workers")
+print("GEMM: \(gemm.name)")
+print("\(secondsPerPoint) s measured per point after 0.3 s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
+
+struct Point {
+    var throughput: Double
+    var p50: Double
+    var p99: Double
+    var meanBatchRows: Double
+    var residentGrowthBytes: Int
+}
+
+/// Resident set size in bytes (from /proc/self/statm), to show memory staying flat under load.
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = statm.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+func measure(concurrency: Int, maxBatchRows: Int) -> Point {
+    let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: workers))
+    let handle = scheduler.register(model: model, name: "mlp", configuration: ModelQueueConfiguration(
+        maxBatchRows: maxBatchRows, splitThresholdRows: 512, maxQueuedRows: 1 << 20, maxQueuedRequests: 1 << 16))
+    let load = ClosedLoopLoad(scheduler: scheduler, handle: handle, model: model, concurrency: concurrency,
+                              rowsPerRequest: rowsPerRequest, seed: UInt64(concurrency))
+    let result = load.run(warmup: 0.3, seconds: secondsPerPoint, atMeasureStart: residentBytes)
+    let residentAfter = residentBytes()
+    let batches = scheduler.metrics(for: handle).batchRows
+    scheduler.shutdown()
+    return Point(throughput: result.throughput, p50: result.percentile(0.5) / 1e6, p99: result.percentile(0.99) / 1e6,
+                 meanBatchRows: batches.mean, residentGrowthBytes: residentAfter - result.residentAtMeasureStart)
+}
+
+func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+print([pad("conc", 5), pad("mode", 9), pad("req/s", 9), pad("p50 ms", 8), pad("p99 ms", 8), pad("rows/batch", 11), pad("RSS Δ B", 9)].joined(separator: " "))
+var failures: [String] = []
+var ratios: [(Int, Double, Double)] = []
+for concurrency in concurrencies {
+    let single = measure(concurrency: concurrency, maxBatchRows: rowsPerRequest)
+    let batched = measure(concurrency: concurrency, maxBatchRows: rowsPerRequest * 32)
+    for (mode, point) in [("batch-1", single), ("batched", batched)] {
+        print([pad("\(concurrency)", 5), pad(mode, 9), pad(format(point.throughput, 1), 9), pad(format(point.p50, 3), 8),
+               pad(format(point.p99, 3), 8), pad(format(point.meanBatchRows, 0), 11), pad("\(point.residentGrowthBytes)", 9)].joined(separator: " "))
+    }
+    let throughputRatio = batched.throughput / single.throughput
+    let p50Ratio = batched.p50 / single.p50
+    ratios.append((concurrency, throughputRatio, p50Ratio))
+    if concurrency >= 64, !(throughputRatio >= 2) {
+        failures.append("concurrency \(concurrency): throughput ratio \(format(throughputRatio)) < 2")
+    }
+    if concurrency == 1, !(p50Ratio <= 1.05) {
+        failures.append("concurrency 1: p50 ratio \(format(p50Ratio, 3)) > 1.05")
+    }
+}
+print("\nbatched / batch-1:")
+for (concurrency, throughputRatio, p50Ratio) in ratios {
+    print("  concurrency \(pad("\(concurrency)", 3)): throughput ×\(format(throughputRatio)), p50 ×\(format(p50Ratio, 3))")
+}
+print(failures.isEmpty ? "\nbars met (throughput ≥ 2× at concurrency ≥ 64; p50 within 5% at concurrency 1)"
+                       : "\nbars NOT met:\n  " + failures.joined(separator: "\n  "))

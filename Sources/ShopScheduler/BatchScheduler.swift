@@ -209,21 +209,19 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         let draining = state != .running
         let otherIdleWorkers = max(0, workers.count - busyWorkers - 1)
         let count = queues.count
-        for priority in RequestPriority.allCases {
-            var offset = 1
-            while offset <= count {
+        for rawPriority in 0..<2 {  // high first (no array: claiming must not allocate)
+            let priority = RequestPriority(rawValue: rawPriority)!
+            for offset in 1...max(count, 1) where count > 0 {
                 let index = (roundRobinCursor + offset) % count
                 let queue = queues[index]
-                if queue.hasQueuedWork(priority: priority), queue.isReady(now: now, draining: draining) {
-                    let rows = queue.claim(into: &worker.chunks, now: now, otherIdleWorkers: otherIdleWorkers,
-                                           completions: &worker.completions)
-                    if rows > 0 {
-                        roundRobinCursor = index
-                        return (queue, rows)
-                    }
-                    continue  // everything at its head expired: look again
+                guard queue.hasQueuedWork(priority: priority), queue.isReady(now: now, draining: draining) else { continue }
+                // claim() skips past expired requests itself, so 0 rows means nothing is left here.
+                let rows = queue.claim(into: &worker.chunks, now: now, otherIdleWorkers: otherIdleWorkers,
+                                       completions: &worker.completions)
+                if rows > 0 {
+                    roundRobinCursor = index
+                    return (queue, rows)
                 }
-                offset += 1
             }
         }
         return nil
@@ -235,7 +233,11 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     }
 
     private func nextReadyInstant(now: UInt64) -> UInt64? {
-        queues.compactMap { $0.readyAt(now: now) }.min()
+        var earliest: UInt64?
+        for queue in queues {
+            if let instant = queue.readyAt(now: now), instant < earliest ?? .max { earliest = instant }
+        }
+        return earliest
     }
 
     private func callCompletions(of worker: BatchWorker) {

@@ -169,3 +169,18 @@ final class BatchingTests: XCTestCase {
         scheduler.metrics(for: handle).liveRequests
     }
 }
+
+/// Pinned workers still run work (pinning failures, e.g. in a restricted cpuset, are ignored).
+final class PinnedWorkerTests: XCTestCase {
+    func testPinnedWorkersComputeRequests() {
+        let outcomes = Outcomes()
+        let model = GateModel(open: true)
+        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 2, pinWorkers: true))
+        defer { scheduler.shutdown() }
+        let handle = scheduler.register(model: model, name: "m")
+        let (request, buffers) = RequestFactory(outcomes: outcomes).make(tag: 3, rows: 10)
+        scheduler.submit(request, to: handle)
+        outcomes.wait(for: 1)
+        XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: 3, rows: 10, buffers))
+    }
+}
