@@ -24,6 +24,20 @@ public enum ShutdownMode: Sendable {
 ///
 /// Thread-safe. Workers start in `init` and run until `shutdown`, which must be called
 /// (the workers keep the scheduler alive) and never from a completion.
+///
+/// Typical use from a service handler (on the call's reactor thread):
+/// ```swift
+/// let token = CancellationToken()                      // cancel() it from handler.cancelled()
+/// let request = ComputeRequest(
+///     rows: candidates, buffers: buffers,              // input rows already written
+///     deadline: call.deadline.map { MonotonicDeadline(uptimeNanoseconds: $0.uptimeNanoseconds) } ?? .never,
+///     priority: RequestPriority(metadataValue: call.requestMetadata["x-priority"]) ?? .high,
+///     cancellation: token
+/// ) { outcome in                                      // on a compute worker (or inline)
+///     call.executor.execute { respond(outcome, buffers) }  // hop to the reactor
+/// }
+/// scheduler.submit(request, to: rankHandle)
+/// ```
 public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     private enum State { case running, stopping, stopped }
 
