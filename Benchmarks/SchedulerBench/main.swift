@@ -9,13 +9,16 @@ let secondsPerPoint = CommandLine.arguments.count > 1 ? Double(CommandLine.argum
 let rowsPerRequest = 200
 let width = 256
 let concurrencies = [1, 4, 16, 64, 256]
+let warmupSeconds = max(0.3, secondsPerPoint / 2)
 let workers = Int(max(1, shop_available_cpus()))
 
 let gemm = selectGemm()
 let model = Int8MLP(widths: [width, width, width, width], seed: 42, gemm: gemm.function)
 print("SchedulerBench: INT8 MLP \(width)x\(width) x3 layers, \(rowsPerRequest) rows/request, \(workers) workers")
 print("GEMM: \(gemm.name)")
-print("\(secondsPerPoint) s measured per point after 0.3 s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
+let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+print("load average at start: \(loadAverage) (other processes share these cores: compare ratios, not absolutes)")
+print("\(secondsPerPoint) s measured per point after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
 
 struct Point {
     var throughput: Double
@@ -38,7 +41,7 @@ func measure(concurrency: Int, maxBatchRows: Int) -> Point {
         maxBatchRows: maxBatchRows, splitThresholdRows: 512, maxQueuedRows: 1 << 20, maxQueuedRequests: 1 << 16))
     let load = ClosedLoopLoad(scheduler: scheduler, handle: handle, model: model, concurrency: concurrency,
                               rowsPerRequest: rowsPerRequest, seed: UInt64(concurrency))
-    let result = load.run(warmup: 0.3, seconds: secondsPerPoint, atMeasureStart: residentBytes)
+    let result = load.run(warmup: warmupSeconds, seconds: secondsPerPoint, atMeasureStart: residentBytes)
     let residentAfter = residentBytes()
     let batches = scheduler.metrics(for: handle).batchRows
     scheduler.shutdown()

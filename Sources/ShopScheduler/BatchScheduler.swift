@@ -51,6 +51,8 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     private var parkedWorkers = 0
     private var busyWorkers = 0
     private var roundRobinCursor = 0
+    /// While true, workers claim nothing (tests use it to queue work before any worker looks).
+    private var paused = false
 
     /// Starts `configuration.workerCount` workers.
     public init(configuration: SchedulerConfiguration = SchedulerConfiguration()) {
@@ -139,6 +141,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
             return
         }
         state = .stopping
+        paused = false
         if mode == .cancelQueued {
             for queue in queues { queue.cancelQueued(completions: &completions) }
         }
@@ -147,6 +150,15 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         for pending in completions { pending.completion(pending.outcome) }
         for thread in threads { thread.join() }
         lock.withLock { state = .stopped }
+    }
+
+    /// Holds (true) or releases (false) all claiming; submissions still queue meanwhile.
+    /// Internal: tests use it to make the order of claims deterministic.
+    func setPaused(_ value: Bool) {
+        lock.withLock {
+            paused = value
+            lock.broadcast()
+        }
     }
 
     /// One snapshot per model, in registration order.
@@ -220,6 +232,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     /// Picks a model (high-priority work first, round-robin among models) and claims a
     /// batch from it into `worker.chunks`. Lock held.
     private func claimBatch(for worker: BatchWorker, now: UInt64) -> (ModelQueue, Int)? {
+        if paused { return nil }
         let draining = state != .running
         let otherIdleWorkers = max(0, workers.count - busyWorkers - 1)
         let count = queues.count
@@ -242,6 +255,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     }
 
     private func hasReadyWork(now: UInt64) -> Bool {
+        if paused { return false }
         let draining = state != .running
         return queues.contains { $0.isReady(now: now, draining: draining) }
     }

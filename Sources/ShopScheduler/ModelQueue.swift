@@ -152,15 +152,22 @@ final class ModelQueue {
         return batchWindowStart &+ configuration.maxQueueDelayNanoseconds
     }
 
-    /// Moves queued rows into `chunks`: high priority first, earliest deadline first, up to
-    /// `maxBatchRows`. Requests that cannot meet their deadline are finished as
-    /// `.deadlineExceeded` into `completions` instead. When the head request is larger than
-    /// the split threshold and `otherIdleWorkers` could help, only this worker's equal share
-    /// of it is taken (the rest stays at the head for the next worker). Returns the rows taken.
+    /// Moves queued rows into `chunks`: high priority first, earliest deadline first.
+    ///
+    /// How much: everything queued, up to `maxBatchRows`, when no other worker is idle.
+    /// When `otherIdleWorkers` could help, only this worker's equal share of the queued rows
+    /// (so idle cores are not left out): whole requests until the share is reached, and a
+    /// request larger than the split threshold is cut into a share-sized chunk (the rest
+    /// stays at the head for the next worker). Requests that cannot meet their deadline are
+    /// finished as `.deadlineExceeded` into `completions` instead. Returns the rows taken.
     func claim(into chunks: inout [ClaimedChunk], now: UInt64, otherIdleWorkers: Int,
                completions: inout [PendingCompletion]) -> Int {
+        var targetRows = configuration.maxBatchRows
+        if otherIdleWorkers > 0 {
+            targetRows = min(targetRows, max(1, (queuedRows + otherIdleWorkers) / (otherIdleWorkers + 1)))
+        }
         var rows = 0
-        while rows < configuration.maxBatchRows, let (priority, entry) = head() {
+        while rows < targetRows, let (priority, entry) = head() {
             let slot = entry.slot
             guard store.isCurrent(slot, entry.generation), store[slot].isQueued else {
                 heaps[priority].removeMin()
@@ -175,13 +182,9 @@ final class ModelQueue {
                 continue
             }
             var take = min(remaining, configuration.maxBatchRows - rows)
-            var splitHere = false
-            if chunks.isEmpty, remaining > configuration.splitThresholdRows, otherIdleWorkers > 0 {
-                let share = (remaining + otherIdleWorkers) / (otherIdleWorkers + 1)
-                if share < take {
-                    take = share
-                    splitHere = true
-                }
+            if remaining > configuration.splitThresholdRows, take > targetRows - rows {
+                if !chunks.isEmpty { break }  // leave the large request whole for the next worker
+                take = targetRows
             }
             if store[slot].dispatchedRows == 0 {
                 metrics.queueWait.record(now &- store[slot].enqueuedAt)
@@ -197,7 +200,6 @@ final class ModelQueue {
                 heaps[priority].removeMin()
                 removeFromQueueCount(priority: priority)
             }
-            if splitHere { break }
         }
         compactIfNeeded()
         return rows

@@ -1,4 +1,4 @@
-import ShopScheduler
+@testable import ShopScheduler
 import XCTest
 
 /// Batching policy: work conservation, batching under contention, result routing,
@@ -102,6 +102,28 @@ final class BatchingTests: XCTestCase {
         XCTAssertEqual(outcomes.of(7).count, 1)
         XCTAssertTrue(outcomes.of(7)[0].isOK)
         XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: 7, rows: 2000, buffers))
+    }
+
+    func testQueuedWorkIsSharedWithIdleWorkersInsteadOfOneBigBatch() {
+        let model = GateModel(open: false)
+        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 2))
+        defer { scheduler.shutdown() }
+        let handle = scheduler.register(model: model, name: "m",
+                                        configuration: ModelQueueConfiguration(maxBatchRows: 6400, splitThresholdRows: 512))
+        scheduler.setPaused(true)  // queue all four before any worker looks
+        var buffers: [RowBuffers] = []
+        for tag in 1...4 {
+            let (request, buffer) = factory.make(tag: tag, rows: 200)
+            buffers.append(buffer)
+            scheduler.submit(request, to: handle)
+        }
+        scheduler.setPaused(false)
+        model.waitForCalls(2)  // both workers busy, two requests each
+        XCTAssertEqual(model.calls.map(\.rows), [400, 400])
+        XCTAssertEqual(Set(model.calls.flatMap { $0.segments.map(\.tag) }), [1, 2, 3, 4])
+        model.open()
+        outcomes.wait(for: 4)
+        for tag in 1...4 { XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: tag, rows: 200, buffers[tag - 1])) }
     }
 
     func testRequestBelowSplitThresholdIsNotSplit() {
