@@ -10,6 +10,8 @@ final class ClosedLoopLoad: @unchecked Sendable {
         var seconds: Double
         var latenciesNanoseconds: [UInt64]  // sorted
         var residentAtMeasureStart: Int
+        /// Process CPU seconds used per wall second in the measured window (cores busy).
+        var coresBusy: Double
 
         var throughput: Double { Double(completed) / seconds }
         func percentile(_ p: Double) -> Double {
@@ -23,7 +25,7 @@ final class ClosedLoopLoad: @unchecked Sendable {
     private let handle: ModelHandle
     private let lock = NSLock()
     private var requests: [ComputeRequest] = []
-    private var submittedAt: [UInt64]
+    private let submittedAt: UnsafeMutablePointer<UInt64>  // one slot per in-flight request, written by workers
     private var latencies: [UInt64] = []
     private var measureFrom: UInt64 = 0
     private var measureUntil: UInt64 = 0
@@ -34,7 +36,8 @@ final class ClosedLoopLoad: @unchecked Sendable {
     init(scheduler: BatchScheduler, handle: ModelHandle, model: BatchModel, concurrency: Int, rowsPerRequest: Int, seed: UInt64) {
         self.scheduler = scheduler
         self.handle = handle
-        submittedAt = Array(repeating: 0, count: concurrency)
+        submittedAt = .allocate(capacity: concurrency)
+        submittedAt.initialize(repeating: 0, count: concurrency)
         latencies.reserveCapacity(1 << 20)
         var random = SplitMix64(seed: seed)
         for slot in 0..<concurrency {
@@ -47,6 +50,8 @@ final class ClosedLoopLoad: @unchecked Sendable {
         }
     }
 
+    deinit { submittedAt.deallocate() }
+
     /// Runs `warmup` seconds unmeasured, then `seconds` measured; samples `atMeasureStart`
     /// (on the calling thread) when the measured window opens.
     func run(warmup: Double, seconds: Double, atMeasureStart: () -> Int) -> Result {
@@ -58,9 +63,13 @@ final class ClosedLoopLoad: @unchecked Sendable {
         for slot in requests.indices { submit(slot) }
         usleep(UInt32(warmup * 1e6))
         let resident = atMeasureStart()
+        let cpuStart = processCPUSeconds()
+        usleep(UInt32(seconds * 1e6))
+        let coresBusy = (processCPUSeconds() - cpuStart) / seconds
         finished.wait()
         let latencies = lock.withLock { self.latencies.sorted() }
-        return Result(completed: latencies.count, seconds: seconds, latenciesNanoseconds: latencies, residentAtMeasureStart: resident)
+        return Result(completed: latencies.count, seconds: seconds, latenciesNanoseconds: latencies, residentAtMeasureStart: resident,
+                      coresBusy: coresBusy)
     }
 
     private func submit(_ slot: Int) {
@@ -81,4 +90,12 @@ final class ClosedLoopLoad: @unchecked Sendable {
             finished.signal()
         }
     }
+}
+
+/// User + system CPU seconds of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }

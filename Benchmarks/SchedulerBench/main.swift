@@ -1,6 +1,6 @@
 // SchedulerBench: the batched scheduler driven in process by a closed-loop load over a real
 // INT8 MLP (3 layers, 256 wide, 200 rows per request), batching on vs batch size 1.
-// `swift run -c release SchedulerBench [seconds-per-point]`
+// `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list]`
 import CShopSys
 import Foundation
 import ShopScheduler
@@ -8,9 +8,15 @@ import ShopScheduler
 let secondsPerPoint = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 2 : 2
 let rowsPerRequest = 200
 let width = 256
-let concurrencies = [1, 4, 16, 64, 256]
+let concurrencies = CommandLine.arguments.count > 2
+    ? CommandLine.arguments[2].split(separator: ",").compactMap { Int($0) }
+    : [1, 4, 16, 64, 256]
 let warmupSeconds = max(0.3, secondsPerPoint / 2)
+let rounds = 3
 let workers = Int(max(1, shop_available_cpus()))
+
+func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
 let gemm = selectGemm()
 let model = Int8MLP(widths: [width, width, width, width], seed: 42, gemm: gemm.function)
@@ -18,7 +24,13 @@ print("SchedulerBench: INT8 MLP \(width)x\(width) x3 layers, \(rowsPerRequest) r
 print("GEMM: \(gemm.name)")
 let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
 print("load average at start: \(loadAverage) (other processes share these cores: compare ratios, not absolutes)")
-print("\(secondsPerPoint) s measured per point after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
+print("each point: median of \(rounds) interleaved rounds of \(secondsPerPoint) s measured after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
+
+let perRowSmall = nanosecondsPerRowAlone(model: model, rows: rowsPerRequest, repeats: 20)
+let perRowLarge = nanosecondsPerRowAlone(model: model, rows: rowsPerRequest * 32, repeats: 3)
+print("model alone, one thread: \(format(perRowSmall / 1000, 2)) µs/row at \(rowsPerRequest) rows, "
+    + "\(format(perRowLarge / 1000, 2)) µs/row at \(rowsPerRequest * 32) rows "
+    + "(the most batching can gain from the model: ×\(format(perRowSmall / perRowLarge)))\n")
 
 struct Point {
     var throughput: Double
@@ -26,6 +38,7 @@ struct Point {
     var p99: Double
     var meanBatchRows: Double
     var residentGrowthBytes: Int
+    var coresBusy: Double
 }
 
 /// Resident set size in bytes (from /proc/self/statm), to show memory staying flat under load.
@@ -46,21 +59,41 @@ func measure(concurrency: Int, maxBatchRows: Int) -> Point {
     let batches = scheduler.metrics(for: handle).batchRows
     scheduler.shutdown()
     return Point(throughput: result.throughput, p50: result.percentile(0.5) / 1e6, p99: result.percentile(0.99) / 1e6,
-                 meanBatchRows: batches.mean, residentGrowthBytes: residentAfter - result.residentAtMeasureStart)
+                 meanBatchRows: batches.mean, residentGrowthBytes: residentAfter - result.residentAtMeasureStart,
+                 coresBusy: result.coresBusy)
 }
 
-func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
-func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-print([pad("conc", 5), pad("mode", 9), pad("req/s", 9), pad("p50 ms", 8), pad("p99 ms", 8), pad("rows/batch", 11), pad("RSS Δ B", 9)].joined(separator: " "))
+print([pad("conc", 5), pad("mode", 9), pad("req/s", 9), pad("p50 ms", 8), pad("p99 ms", 8), pad("rows/batch", 11), pad("RSS Δ B", 9), pad("cores", 6)].joined(separator: " "))
 var failures: [String] = []
 var ratios: [(Int, Double, Double)] = []
+/// The median of each field over rounds (robust to other processes' bursts).
+func median(_ points: [Point]) -> Point {
+    func mid(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    return Point(throughput: mid(points.map(\.throughput)), p50: mid(points.map(\.p50)), p99: mid(points.map(\.p99)),
+                 meanBatchRows: mid(points.map(\.meanBatchRows)),
+                 residentGrowthBytes: points.map(\.residentGrowthBytes).max() ?? 0, coresBusy: mid(points.map(\.coresBusy)))
+}
+
 for concurrency in concurrencies {
-    let single = measure(concurrency: concurrency, maxBatchRows: rowsPerRequest)
-    let batched = measure(concurrency: concurrency, maxBatchRows: rowsPerRequest * 32)
+    // Interleave the two modes over `rounds` rounds (alternating which goes first) so that
+    // load from other processes hits both alike; report medians.
+    var singles: [Point] = []
+    var batcheds: [Point] = []
+    for round in 0..<rounds {
+        if round % 2 == 0 {
+            singles.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest))
+            batcheds.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest * 32))
+        } else {
+            batcheds.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest * 32))
+            singles.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest))
+        }
+    }
+    let single = median(singles)
+    let batched = median(batcheds)
     for (mode, point) in [("batch-1", single), ("batched", batched)] {
         print([pad("\(concurrency)", 5), pad(mode, 9), pad(format(point.throughput, 1), 9), pad(format(point.p50, 3), 8),
-               pad(format(point.p99, 3), 8), pad(format(point.meanBatchRows, 0), 11), pad("\(point.residentGrowthBytes)", 9)].joined(separator: " "))
+               pad(format(point.p99, 3), 8), pad(format(point.meanBatchRows, 0), 11), pad("\(point.residentGrowthBytes)", 9), pad(format(point.coresBusy), 6)].joined(separator: " "))
     }
     let throughputRatio = batched.throughput / single.throughput
     let p50Ratio = batched.p50 / single.p50

@@ -29,6 +29,17 @@ public struct ModelBatch {
     public let workspace: WorkerWorkspace
     /// Index of the worker running this batch (0..<workerCount).
     public let workerIndex: Int
+
+    /// A batch; the scheduler builds these, models' own tests may too.
+    public init(rows: Int, input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer,
+                segments: UnsafeBufferPointer<BatchSegment>, workspace: WorkerWorkspace, workerIndex: Int) {
+        self.rows = rows
+        self.input = input
+        self.output = output
+        self.segments = segments
+        self.workspace = workspace
+        self.workerIndex = workerIndex
+    }
 }
 
 /// Rows of one request inside a batch.
@@ -43,6 +54,13 @@ public struct BatchSegment {
     /// The request's `context` (per-request data shared by all its rows, e.g. a user's
     /// behaviour sequence for Rank), or nil.
     public let context: AnyObject?
+
+    public init(batchRowOffset: Int, requestRowOffset: Int, rowCount: Int, context: AnyObject?) {
+        self.batchRowOffset = batchRowOffset
+        self.requestRowOffset = requestRowOffset
+        self.rowCount = rowCount
+        self.context = context
+    }
 }
 
 /// Scratch memory of one compute worker: numbered regions that only grow, so a model's
@@ -50,7 +68,8 @@ public struct BatchSegment {
 public final class WorkerWorkspace {
     private var regions: [UnsafeMutableRawBufferPointer] = []
 
-    init() {}
+    /// An empty workspace (each worker owns one; models' own tests may make their own).
+    public init() {}
 
     deinit {
         for region in regions { region.deallocate() }
