@@ -1,25 +1,31 @@
+import ShopKernels
 import ShopScheduler
 
-/// A dense INT8 multi-layer perceptron as a `BatchModel`: weights quantized symmetrically
-/// per output channel (int8 + F32 scale per channel, F32 bias), activations quantized per
-/// row at run time, int32 accumulation, dequantize + bias, ReLU between layers.
-/// Input and output rows are F32.
+/// A dense INT8 multi-layer perceptron as a `BatchModel`, on the ShopKernels C API: weights
+/// quantized symmetrically per output channel (int8 + F32 scale per channel, F32 bias) and
+/// packed once with `shop_pack_weights`; each layer is one fused `shop_linear_f32` call
+/// (per-row activation quantization, int32 GEMM, dequantize, bias, ReLU between layers) over
+/// the whole batch. Input and output rows are F32.
 final class Int8MLP: BatchModel, @unchecked Sendable {
-    struct Layer {
+    struct KernelError: Error, CustomStringConvertible {
+        let code: Int32
+        var description: String { "ShopKernels: \(String(cString: shop_kernels_strerror(code)))" }
+    }
+
+    private struct Layer {
         let inputs: Int
         let outputs: Int
-        let weights: [Int8]  // outputs × inputs
+        let packedWeights: UnsafeMutableRawPointer
         let scales: [Float]  // per output channel
         let bias: [Float]
     }
 
-    let layers: [Layer]
-    let gemm: GemmS8
+    private let layers: [Layer]
     var inputRowBytes: Int { layers[0].inputs * 4 }
     var outputRowBytes: Int { layers[layers.count - 1].outputs * 4 }
 
-    /// Random weights (uniform ±√(6/inputs)) for `widths` = [input, hidden…, output], quantized.
-    init(widths: [Int], seed: UInt64, gemm: @escaping GemmS8) {
+    /// Random weights (uniform ±√(6/inputs), fixed seed) for `widths` = [input, hidden…, output].
+    init(widths: [Int], seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         var layers: [Layer] = []
         for (inputs, outputs) in zip(widths, widths.dropFirst()) {
@@ -34,63 +40,46 @@ final class Int8MLP: BatchModel, @unchecked Sendable {
                     weights[channel * inputs + index] = Int8(max(-127, min(127, (row[index] / scale).rounded())))
                 }
             }
+            let size = shop_packed_weights_size(outputs, inputs)
+            let packed = UnsafeMutableRawPointer.allocate(byteCount: max(size, 64), alignment: 64)
+            let code = weights.withUnsafeBufferPointer {
+                shop_pack_weights(outputs, inputs, $0.baseAddress, inputs, packed, size)
+            }
+            guard code == SHOP_OK else {
+                packed.deallocate()
+                throw KernelError(code: code)
+            }
             let bias = (0..<outputs).map { _ in random.nextFloat(in: -0.01...0.01) }
-            layers.append(Layer(inputs: inputs, outputs: outputs, weights: weights, scales: scales, bias: bias))
+            layers.append(Layer(inputs: inputs, outputs: outputs, packedWeights: packed, scales: scales, bias: bias))
         }
         self.layers = layers
-        self.gemm = gemm
+    }
+
+    deinit {
+        for layer in layers { layer.packedWeights.deallocate() }
     }
 
     func run(_ batch: ModelBatch) throws {
         let rows = batch.rows
-        let widest = layers.map { max($0.inputs, $0.outputs) }.max()!
-        let quantized = batch.workspace.region(0, bytes: rows * widest).assumingMemoryBound(to: Int8.self)
-        let rowScales = batch.workspace.region(1, bytes: rows * 4).assumingMemoryBound(to: Float.self)
-        let accumulators = batch.workspace.region(2, bytes: rows * widest * 4).assumingMemoryBound(to: Int32.self)
-        let hidden = batch.workspace.region(3, bytes: rows * widest * 4).assumingMemoryBound(to: Float.self)
-        var activations = UnsafePointer(batch.input.baseAddress!.assumingMemoryBound(to: Float.self))
+        let widest = layers.map(\.outputs).max()!
+        // Hidden activations ping-pong between two worker-owned regions.
+        let hidden = [batch.workspace.region(0, bytes: rows * widest * 4).assumingMemoryBound(to: Float.self),
+                      batch.workspace.region(1, bytes: rows * widest * 4).assumingMemoryBound(to: Float.self)]
+        var source = UnsafePointer(batch.input.baseAddress!.assumingMemoryBound(to: Float.self))
         for (index, layer) in layers.enumerated() {
-            quantizeRows(activations, rows: rows, width: layer.inputs, into: quantized, scales: rowScales)
-            layer.weights.withUnsafeBufferPointer { weights in
-                gemm(rows, layer.outputs, layer.inputs, quantized, weights.baseAddress!, accumulators)
-            }
             let last = index == layers.count - 1
-            let destination = last ? batch.output.baseAddress!.assumingMemoryBound(to: Float.self) : hidden
-            layer.scales.withUnsafeBufferPointer { scales in
+            let destination = last ? batch.output.baseAddress!.assumingMemoryBound(to: Float.self) : hidden[index % 2]
+            let code = layer.scales.withUnsafeBufferPointer { scales in
                 layer.bias.withUnsafeBufferPointer { bias in
-                    for row in 0..<rows {
-                        let rowScale = rowScales[row]
-                        for column in 0..<layer.outputs {
-                            let value = Float(accumulators[row * layer.outputs + column]) * rowScale * scales[column]
-                                + bias[column]
-                            destination[row * layer.outputs + column] = last ? value : max(value, 0)
-                        }
-                    }
+                    shop_linear_f32(rows, source, layer.inputs, layer.packedWeights, scales.baseAddress, bias.baseAddress,
+                                    last ? SHOP_ACT_NONE : SHOP_ACT_RELU, destination, layer.outputs)
                 }
             }
-            activations = UnsafePointer(hidden)
-        }
-    }
-
-    /// Symmetric per-row int8 quantization.
-    private func quantizeRows(_ source: UnsafePointer<Float>, rows: Int, width: Int,
-                              into destination: UnsafeMutablePointer<Int8>, scales: UnsafeMutablePointer<Float>) {
-        for row in 0..<rows {
-            let values = source + row * width
-            var largest: Float = 0
-            for index in 0..<width { largest = max(largest, abs(values[index])) }
-            let scale = largest > 0 ? largest / 127 : 1
-            scales[row] = scale
-            let inverse = 1 / scale
-            for index in 0..<width {
-                destination[row * width + index] = Int8(max(-127, min(127, (values[index] * inverse).rounded())))
-            }
+            guard code == SHOP_OK else { throw KernelError(code: code) }
+            source = UnsafePointer(destination)
         }
     }
 }
-
-/// An int8 GEMM: (M, N, K, A[M×K], B[N×K], C[M×N] int32).
-typealias GemmS8 = (Int, Int, Int, UnsafePointer<Int8>, UnsafePointer<Int8>, UnsafeMutablePointer<Int32>) -> Void
 
 /// A small deterministic generator (SplitMix64) so runs use the same weights.
 struct SplitMix64 {

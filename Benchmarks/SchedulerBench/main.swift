@@ -3,6 +3,7 @@
 // `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list]`
 import CShopSys
 import Foundation
+import ShopKernels
 import ShopScheduler
 
 let secondsPerPoint = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 2 : 2
@@ -18,10 +19,9 @@ let workers = Int(max(1, shop_available_cpus()))
 func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-let gemm = selectGemm()
-let model = Int8MLP(widths: [width, width, width, width], seed: 42, gemm: gemm.function)
+let model = try! Int8MLP(widths: [width, width, width, width], seed: 42)
 print("SchedulerBench: INT8 MLP \(width)x\(width) x3 layers, \(rowsPerRequest) rows/request, \(workers) workers")
-print("GEMM: \(gemm.name)")
+print("kernels: ShopKernels shop_linear_f32, variant \(String(cString: shop_kernels_variant_name(shop_kernels_active_variant())))")
 let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
 print("load average at start: \(loadAverage) (other processes share these cores: compare ratios, not absolutes)")
 print("each point: median of \(rounds) interleaved rounds of \(secondsPerPoint) s measured after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
