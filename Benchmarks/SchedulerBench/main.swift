@@ -1,6 +1,6 @@
 // SchedulerBench: the batched scheduler driven in process by a closed-loop load over a real
 // INT8 MLP (3 layers, 256 wide, 200 rows per request), batching on vs batch size 1.
-// `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list]`
+// `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list] [batched-max-rows]`
 import CShopSys
 import Foundation
 import ShopKernels
@@ -14,6 +14,9 @@ let concurrencies = CommandLine.arguments.count > 2
     : [1, 4, 16, 64, 256]
 let warmupSeconds = max(0.3, secondsPerPoint / 2)
 let rounds = 3
+/// Batched mode's max batch: 4 requests (larger batches spill the activations out of L2 and
+/// cost more per row with this kernel; see the reference line printed first).
+let batchedMaxRows = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? rowsPerRequest * 4 : rowsPerRequest * 4
 let workers = Int(max(1, shop_available_cpus()))
 
 func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
@@ -26,14 +29,20 @@ let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)
 print("load average at start: \(loadAverage) (other processes share these cores: compare ratios, not absolutes)")
 print("each point: median of \(rounds) interleaved rounds of \(secondsPerPoint) s measured after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
 
-let perRowSmall = nanosecondsPerRowAlone(model: model, rows: rowsPerRequest, repeats: 20)
-let perRowLarge = nanosecondsPerRowAlone(model: model, rows: rowsPerRequest * 32, repeats: 3)
-print("model alone, one thread: \(format(perRowSmall / 1000, 2)) µs/row at \(rowsPerRequest) rows, "
-    + "\(format(perRowLarge / 1000, 2)) µs/row at \(rowsPerRequest * 32) rows "
-    + "(the most batching can gain from the model: ×\(format(perRowSmall / perRowLarge)))\n")
+// What batching can gain from the model itself: compute time per row by batch size.
+let referenceSizes = [1, 2, 4, 8, 16, 32].map { $0 * rowsPerRequest }
+let perRow = referenceSizes.map { nanosecondsPerRowAlone(model: model, rows: $0, repeats: max(3, 40 * rowsPerRequest / $0)) }
+print("model alone, one thread, µs/row by batch rows: "
+    + zip(referenceSizes, perRow).map { "\($0): \(format($1 / 1000, 2))" }.joined(separator: ", "))
+let bestRows = zip(referenceSizes, perRow).min { $0.1 < $1.1 }!.0
+print("the model's best per-row cost is at \(bestRows) rows: ×\(format(perRow[0] / perRow.min()!)) vs \(rowsPerRequest) rows; "
+    + "batched mode uses maxBatchRows = \(batchedMaxRows)\n")
 
 struct Point {
     var throughput: Double
+    /// Requests per CPU-second this process used: throughput with other processes' share of
+    /// the cores taken out.
+    var perCPUSecond: Double { coresBusy > 0 ? throughput / coresBusy : 0 }
     var p50: Double
     var p99: Double
     var meanBatchRows: Double
@@ -64,9 +73,9 @@ func measure(concurrency: Int, maxBatchRows: Int) -> Point {
 }
 
 
-print([pad("conc", 5), pad("mode", 9), pad("req/s", 9), pad("p50 ms", 8), pad("p99 ms", 8), pad("rows/batch", 11), pad("RSS Δ B", 9), pad("cores", 6)].joined(separator: " "))
+print([pad("conc", 5), pad("mode", 9), pad("req/s", 9), pad("p50 ms", 8), pad("p99 ms", 8), pad("rows/batch", 11), pad("RSS Δ B", 9), pad("cores", 6), pad("req/CPU-s", 10)].joined(separator: " "))
 var failures: [String] = []
-var ratios: [(Int, Double, Double)] = []
+var ratios: [(Int, Double, Double, Double)] = []
 /// The median of each field over rounds (robust to other processes' bursts).
 func median(_ points: [Point]) -> Point {
     func mid(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -83,9 +92,9 @@ for concurrency in concurrencies {
     for round in 0..<rounds {
         if round % 2 == 0 {
             singles.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest))
-            batcheds.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest * 32))
+            batcheds.append(measure(concurrency: concurrency, maxBatchRows: batchedMaxRows))
         } else {
-            batcheds.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest * 32))
+            batcheds.append(measure(concurrency: concurrency, maxBatchRows: batchedMaxRows))
             singles.append(measure(concurrency: concurrency, maxBatchRows: rowsPerRequest))
         }
     }
@@ -93,11 +102,11 @@ for concurrency in concurrencies {
     let batched = median(batcheds)
     for (mode, point) in [("batch-1", single), ("batched", batched)] {
         print([pad("\(concurrency)", 5), pad(mode, 9), pad(format(point.throughput, 1), 9), pad(format(point.p50, 3), 8),
-               pad(format(point.p99, 3), 8), pad(format(point.meanBatchRows, 0), 11), pad("\(point.residentGrowthBytes)", 9), pad(format(point.coresBusy), 6)].joined(separator: " "))
+               pad(format(point.p99, 3), 8), pad(format(point.meanBatchRows, 0), 11), pad("\(point.residentGrowthBytes)", 9), pad(format(point.coresBusy), 6), pad(format(point.perCPUSecond, 1), 10)].joined(separator: " "))
     }
     let throughputRatio = batched.throughput / single.throughput
     let p50Ratio = batched.p50 / single.p50
-    ratios.append((concurrency, throughputRatio, p50Ratio))
+    ratios.append((concurrency, throughputRatio, p50Ratio, batched.perCPUSecond / single.perCPUSecond))
     if concurrency >= 64, !(throughputRatio >= 2) {
         failures.append("concurrency \(concurrency): throughput ratio \(format(throughputRatio)) < 2")
     }
@@ -106,8 +115,9 @@ for concurrency in concurrencies {
     }
 }
 print("\nbatched / batch-1:")
-for (concurrency, throughputRatio, p50Ratio) in ratios {
-    print("  concurrency \(pad("\(concurrency)", 3)): throughput ×\(format(throughputRatio)), p50 ×\(format(p50Ratio, 3))")
+for (concurrency, throughputRatio, p50Ratio, perCPURatio) in ratios {
+    print("  concurrency \(pad("\(concurrency)", 3)): throughput ×\(format(throughputRatio)), p50 ×\(format(p50Ratio, 3)), "
+        + "requests per CPU-second ×\(format(perCPURatio))")
 }
 print(failures.isEmpty ? "\nbars met (throughput ≥ 2× at concurrency ≥ 64; p50 within 5% at concurrency 1)"
                        : "\nbars NOT met:\n  " + failures.joined(separator: "\n  "))
