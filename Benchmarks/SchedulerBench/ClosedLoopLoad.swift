@@ -38,12 +38,14 @@ final class ClosedLoopLoad: @unchecked Sendable {
         self.handle = handle
         submittedAt = .allocate(capacity: concurrency)
         submittedAt.initialize(repeating: 0, count: concurrency)
-        latencies.reserveCapacity(1 << 20)
+        latencies = Array(repeating: 0, count: 1 << 21)  // touch the pages now, not in the measured window
+        latencies.removeAll(keepingCapacity: true)
         var random = SplitMix64(seed: seed)
         for slot in 0..<concurrency {
             let buffers = RowBuffers(rows: rowsPerRequest, inputRowBytes: model.inputRowBytes, outputRowBytes: model.outputRowBytes)
             let input = buffers.inputPointer(as: Float.self)
             for index in 0..<(rowsPerRequest * model.inputRowBytes / 4) { input[index] = random.nextFloat(in: -1...1) }
+            buffers.output.initializeMemory(as: UInt8.self, repeating: 0)  // touched now, not in the measured window
             requests.append(ComputeRequest(rows: rowsPerRequest, buffers: buffers) { [unowned self] outcome in
                 self.completed(slot: slot, outcome: outcome)
             })

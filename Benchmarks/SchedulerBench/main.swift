@@ -1,22 +1,23 @@
 // SchedulerBench: the batched scheduler driven in process by a closed-loop load over a real
 // INT8 MLP (3 layers, 256 wide, 200 rows per request), batching on vs batch size 1.
-// `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list] [batched-max-rows]`
+// `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list] [batched-max-rows] [rows-per-request]`
 import CShopSys
 import Foundation
 import ShopKernels
 import ShopScheduler
 
 let secondsPerPoint = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 2 : 2
-let rowsPerRequest = 200
+let rowsPerRequest = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 200 : 200
 let width = 256
 let concurrencies = CommandLine.arguments.count > 2
     ? CommandLine.arguments[2].split(separator: ",").compactMap { Int($0) }
     : [1, 4, 16, 64, 256]
 let warmupSeconds = max(0.3, secondsPerPoint / 2)
 let rounds = 3
-/// Batched mode's max batch: 4 requests (larger batches spill the activations out of L2 and
-/// cost more per row with this kernel; see the reference line printed first).
-let batchedMaxRows = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? rowsPerRequest * 4 : rowsPerRequest * 4
+/// Batched mode's max batch: 800 rows, 4 requests of 200 (larger batches spill the activations
+/// out of L2 and cost more per row with this kernel; see the reference line printed first).
+let defaultBatchedRows = max(800, rowsPerRequest * 4)
+let batchedMaxRows = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? defaultBatchedRows : defaultBatchedRows
 let workers = Int(max(1, shop_available_cpus()))
 
 func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
@@ -30,7 +31,7 @@ print("load average at start: \(loadAverage) (other processes share these cores:
 print("each point: median of \(rounds) interleaved rounds of \(secondsPerPoint) s measured after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
 
 // What batching can gain from the model itself: compute time per row by batch size.
-let referenceSizes = [1, 2, 4, 8, 16, 32].map { $0 * rowsPerRequest }
+let referenceSizes = [1, 2, 4, 8, 16, 32].map { $0 * rowsPerRequest } + (rowsPerRequest < 50 ? [200, 800] : [])
 let perRow = referenceSizes.map { nanosecondsPerRowAlone(model: model, rows: $0, repeats: max(3, 40 * rowsPerRequest / $0)) }
 print("model alone, one thread, µs/row by batch rows: "
     + zip(referenceSizes, perRow).map { "\($0): \(format($1 / 1000, 2))" }.joined(separator: ", "))
