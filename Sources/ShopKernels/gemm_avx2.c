@@ -1,0 +1,122 @@
+/* AVX2 GEMM: int8 activations and weights widened to int16, vpmaddwd + vpaddd (exact: a pair
+ * sum is at most 2 * 128 * 128, no saturation). Micro-kernel: 4 rows x 3 panels of 8 columns
+ * (12 ymm accumulators), k two at a time; weights packed as [panel][k/2][8 cols][2] int16. */
+#include "internal.h"
+#include "vecmath.h"
+
+#define MR 4
+#define NP 3
+
+typedef struct tile_ctx {
+    const int16_t *a16;   /* MR rows of k_pad int16, zero padded */
+    size_t k_pad;
+    const uint8_t *w;     /* first panel of the tile */
+    size_t panel_bytes;   /* bytes between consecutive panels */
+    size_t groups;        /* k_pad / 2 */
+    size_t row0, col0, n; /* absolute position of the tile, number of output columns */
+    const float *a_scale; /* MR scales (float path) */
+    const shop__epilogue *ep;
+} tile_ctx;
+
+SHOP_TARGET_AVX2 SHOP_INLINE void store8(const tile_ctx *t, int r, int j, __m256i acc) {
+    const shop__epilogue *ep = t->ep;
+    size_t col = t->col0 + (size_t)j * 8, row = t->row0 + (size_t)r;
+    size_t valid = shop__min(8, t->n - col);
+    __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)valid),
+                                      _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    if (ep->c32) {
+        int32_t *dst = ep->c32 + row * ep->ldc + col;
+        if (valid == 8) _mm256_storeu_si256((__m256i *)dst, acc);
+        else _mm256_maskstore_epi32((int *)dst, mask, acc);
+        return;
+    }
+    float *dst = ep->cf + row * ep->ldc + col;
+    __m256 ws, bias;
+    if (valid == 8) {
+        ws = _mm256_loadu_ps(ep->w_scales + col);
+        if (ep->bias) bias = _mm256_loadu_ps(ep->bias + col);
+    } else {
+        ws = _mm256_maskload_ps(ep->w_scales + col, mask);
+        if (ep->bias) bias = _mm256_maskload_ps(ep->bias + col, mask);
+    }
+    __m256 y = shop__finish8(acc, _mm256_set1_ps(t->a_scale[r]), ws, ep->bias ? &bias : NULL, ep->act);
+    if (valid == 8) _mm256_storeu_ps(dst, y);
+    else _mm256_maskstore_ps(dst, mask, y);
+}
+
+/* One tile of `rows` x `panels`; both are compile-time constants after inlining. */
+SHOP_TARGET_AVX2 SHOP_INLINE void tile(const tile_ctx *t, const int rows, const int panels) {
+    __m256i acc[MR][NP];
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < panels; j++) acc[r][j] = _mm256_setzero_si256();
+    const uint8_t *w = t->w;
+    for (size_t g = 0; g < t->groups; g++) {
+        __m256i wv[NP];
+        for (int j = 0; j < panels; j++)
+            wv[j] = _mm256_loadu_si256((const __m256i *)(w + (size_t)j * t->panel_bytes + g * 32));
+        for (int r = 0; r < rows; r++) {
+            int32_t pair;
+            memcpy(&pair, t->a16 + (size_t)r * t->k_pad + 2 * g, 4);
+            __m256i av = _mm256_set1_epi32(pair);
+            for (int j = 0; j < panels; j++)
+                acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(av, wv[j]));
+        }
+    }
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < panels; j++) store8(t, r, j, acc[r][j]);
+}
+
+#define TILE(R, P) \
+    case (R) * 4 + (P): tile(t, R, P); break;
+
+SHOP_TARGET_AVX2 static void run_tile(const tile_ctx *t, int rows, int panels) {
+    switch (rows * 4 + panels) {
+        TILE(1, 1) TILE(1, 2) TILE(1, 3)
+        TILE(2, 1) TILE(2, 2) TILE(2, 3)
+        TILE(3, 1) TILE(3, 2) TILE(3, 3)
+        TILE(4, 1) TILE(4, 2) TILE(4, 3)
+    }
+}
+
+/* Sign-extends k int8 values to int16 and zero-pads to k_pad. */
+SHOP_TARGET_AVX2 static void widen(const int8_t *src, size_t k, size_t k_pad, int16_t *dst) {
+    size_t i = 0;
+    for (; i + 16 <= k; i += 16)
+        _mm256_storeu_si256((__m256i *)(dst + i),
+                            _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + i))));
+    for (; i < k; i++) dst[i] = src[i];
+    for (; i < k_pad; i++) dst[i] = 0;
+}
+
+SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
+    const size_t n = g->w->n, k = g->w->k, k_pad = g->w->k_pad, panels = g->w->panels;
+    const size_t groups = k_pad / SHOP_AVX2_KG, panel_bytes = groups * 32;
+    uint8_t *scratch = shop__scratch(MR * k_pad * 2 + k + 64);
+    if (!scratch) return SHOP_ENOMEM;
+    int16_t *a16 = (int16_t *)scratch;
+    int8_t *q8 = (int8_t *)(scratch + MR * k_pad * 2);
+    float a_scale[MR] = {0};
+    tile_ctx t = {.a16 = a16, .k_pad = k_pad, .panel_bytes = panel_bytes, .groups = groups,
+                  .n = n, .a_scale = a_scale, .ep = &g->ep};
+    for (size_t i0 = 0; i0 < g->m; i0 += MR) {
+        int rows = (int)shop__min(MR, g->m - i0);
+        for (int r = 0; r < rows; r++) {
+            const int8_t *src;
+            if (g->x) {
+                shop__quantize_row_avx2(k, g->x + (i0 + r) * g->ldx, q8, &a_scale[r], NULL);
+                src = q8;
+            } else {
+                src = k ? g->a + (i0 + r) * g->lda : NULL;
+                a_scale[r] = g->ep.a_scales ? g->ep.a_scales[i0 + r] : 0.0f;
+            }
+            widen(src, k, k_pad, a16 + (size_t)r * k_pad);
+        }
+        t.row0 = i0;
+        for (size_t p0 = 0; p0 < panels; p0 += NP) {
+            t.w = (const uint8_t *)g->w + SHOP_PACK_HEADER + p0 * panel_bytes;
+            t.col0 = p0 * SHOP_AVX2_PANEL;
+            run_tile(&t, rows, (int)shop__min(NP, panels - p0));
+        }
+    }
+    return SHOP_OK;
+}

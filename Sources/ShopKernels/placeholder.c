@@ -1,1 +1,0 @@
-void shop_kernels_placeholder(void) {}

@@ -1,0 +1,60 @@
+import CShopSys
+
+/// Scheduler-wide settings.
+public struct SchedulerConfiguration: Sendable {
+    /// Compute worker threads; default one per available CPU.
+    public var workerCount: Int
+    /// Pin worker `i` to CPU `i % available CPUs`.
+    public var pinWorkers: Bool
+    /// The monotonic clock in nanoseconds; injectable so tests control deadlines.
+    public var clock: @Sendable () -> UInt64
+
+    public init(
+        workerCount: Int = Int(max(1, shop_available_cpus())),
+        pinWorkers: Bool = false,
+        clock: @escaping @Sendable () -> UInt64 = { MonotonicClock.now() }
+    ) {
+        self.workerCount = max(1, workerCount)
+        self.pinWorkers = pinWorkers
+        self.clock = clock
+    }
+}
+
+/// Per-model queue and batching settings (normally from the model's `config.json`).
+public struct ModelQueueConfiguration: Sendable {
+    /// Most rows in one batch. Requests larger than this are computed in chunks.
+    public var maxBatchRows: Int
+    /// A request with more rows than this is split across idle workers (each worker takes
+    /// an equal share of the remaining rows). `Int.max` disables splitting.
+    public var splitThresholdRows: Int
+    /// Most rows waiting in the queue (not yet handed to a worker).
+    public var maxQueuedRows: Int
+    /// Most requests waiting in the queue.
+    public var maxQueuedRequests: Int
+    /// Throughput-first deployments: hold a non-full batch up to this long (nanoseconds)
+    /// for more rows, even while a worker is idle. 0 (the default) never waits.
+    public var maxQueueDelayNanoseconds: UInt64
+    /// Compute time per row assumed before the first batch is measured (nanoseconds);
+    /// 0 means "unknown" (no request is predicted to miss its deadline until measured).
+    public var initialNanosecondsPerRow: Double
+    /// Weight of the newest batch in the moving average of compute time per row.
+    public var estimateSmoothing: Double
+
+    public init(
+        maxBatchRows: Int = 1024,
+        splitThresholdRows: Int = 512,
+        maxQueuedRows: Int = 65_536,
+        maxQueuedRequests: Int = 4096,
+        maxQueueDelayNanoseconds: UInt64 = 0,
+        initialNanosecondsPerRow: Double = 0,
+        estimateSmoothing: Double = 0.2
+    ) {
+        self.maxBatchRows = max(1, maxBatchRows)
+        self.splitThresholdRows = max(1, splitThresholdRows)
+        self.maxQueuedRows = max(1, maxQueuedRows)
+        self.maxQueuedRequests = max(1, maxQueuedRequests)
+        self.maxQueueDelayNanoseconds = maxQueueDelayNanoseconds
+        self.initialNanosecondsPerRow = initialNanosecondsPerRow
+        self.estimateSmoothing = min(max(estimateSmoothing, 0.01), 1)
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopKernelsPlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}

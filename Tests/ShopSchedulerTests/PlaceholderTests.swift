@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopSchedulerPlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
