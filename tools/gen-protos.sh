@@ -45,6 +45,8 @@ cat > "$out/include/shop_descriptor_set.h" <<'H'
 /* Serialized google.protobuf.FileDescriptorSet of every served proto and its imports. */
 extern const unsigned char shop_descriptor_set[];
 extern const size_t shop_descriptor_set_size;
+/* Swift cannot import an incomplete array: it reads the bytes through this. */
+static inline const unsigned char *shop_descriptor_set_bytes(void) { return shop_descriptor_set; }
 #endif
 H
 
@@ -57,6 +59,8 @@ cat > "$out/include/shop_service_registry.h" <<'H'
 /* Every compiled-in service descriptor (shop services, health, reflection). */
 extern const ProtobufCServiceDescriptor *const shop_service_registry[];
 extern const size_t shop_service_registry_count;
+/* Swift cannot import an incomplete array: it reads the registry through this. */
+static inline const ProtobufCServiceDescriptor *const *shop_service_registry_entries(void) { return shop_service_registry; }
 #endif
 H
 services=$(grep -rhoE 'extern const ProtobufCServiceDescriptor [a-z0-9_]+' "$out/include" | awk '{print $4}' | LC_ALL=C sort)

@@ -5,4 +5,6 @@
 /* Serialized google.protobuf.FileDescriptorSet of every served proto and its imports. */
 extern const unsigned char shop_descriptor_set[];
 extern const size_t shop_descriptor_set_size;
+/* Swift cannot import an incomplete array: it reads the bytes through this. */
+static inline const unsigned char *shop_descriptor_set_bytes(void) { return shop_descriptor_set; }
 #endif

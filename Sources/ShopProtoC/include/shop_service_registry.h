@@ -6,4 +6,6 @@
 /* Every compiled-in service descriptor (shop services, health, reflection). */
 extern const ProtobufCServiceDescriptor *const shop_service_registry[];
 extern const size_t shop_service_registry_count;
+/* Swift cannot import an incomplete array: it reads the registry through this. */
+static inline const ProtobufCServiceDescriptor *const *shop_service_registry_entries(void) { return shop_service_registry; }
 #endif
