@@ -79,10 +79,27 @@ def test_grpcio_deadline_on_a_long_stream(channel):
     assert error.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
 
 
-def test_already_expired_deadline(channel):
-    with pytest.raises(grpc.RpcError) as error:
-        health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=0.000001)
-    assert error.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+def test_already_expired_deadline_is_deadline_exceeded(server):
+    """grpc-timeout of one nanosecond has passed before the server can run the method."""
+    connection = RawH2(server.port)
+    try:
+        stream = connection.request(CHECK, grpc_frame(b""), extra=[("grpc-timeout", "1n")])
+        result = connection.wait_stream(stream)
+        assert result.grpc_status == grpc.StatusCode.DEADLINE_EXCEEDED.value[0], vars(result)
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("timeout", ["", "abc", "1x", "123456789m", "-5S"])
+def test_invalid_grpc_timeout_never_crashes(server, timeout):
+    connection = RawH2(server.port)
+    try:
+        stream = connection.request(CHECK, grpc_frame(b""), extra=[("grpc-timeout", timeout)])
+        result = connection.wait_stream(stream)
+        assert result.ended or result.reset_code is not None, vars(result)
+    finally:
+        connection.close()
+    server.assert_alive()
 
 
 def test_cancellation_of_a_stream_frees_the_server(channel, server):
