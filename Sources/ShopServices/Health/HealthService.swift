@@ -16,7 +16,7 @@ public final class HealthService: GRPCService {
     /// The state machine behind the service (set statuses here; shopserve calls
     /// `beginDraining()` from the transport's drain hook).
     public let registry: HealthStatusRegistry
-    private var definition: ServiceDefinition!
+    private let definition: ServiceDefinition
 
     typealias Request = Grpc__Health__V1__HealthCheckRequest
     typealias Response = Grpc__Health__V1__HealthCheckResponse

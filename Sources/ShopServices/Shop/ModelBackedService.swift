@@ -8,7 +8,7 @@ public final class ModelBackedService: GRPCService {
     public let serviceName: String
     /// The model-repository name of the model behind this service.
     public let modelName: String
-    private var definition: ServiceDefinition!
+    private let definition: ServiceDefinition
 
     /// - Parameters:
     ///   - name: fully-qualified service name, e.g. `shop.v1.RankService`.

@@ -21,7 +21,7 @@ public final class BidiStreamingCallHandler<Request, Response>: ServerCallHandle
     private let requestArena = MessageArena()
     private let responseArena = MessageArena()
     private let method: BidiStreamingMethod<Request, Response>
-    private var stream: ResponseStream<Response>!
+    private let stream: ResponseStream<Response>
 
     public init(call: ServerCall, request: ProtoMessageType<Request>, response: ProtoMessageType<Response>,
                 method: BidiStreamingMethod<Request, Response>) {

@@ -14,7 +14,7 @@ public final class ServerStreamingCallHandler<Request, Response>: ServerCallHand
     private let responseArena = MessageArena()
     private var collector: SingleRequestCollector<Request>
     private let method: ServerStreamingMethod<Request, Response>
-    private var stream: ResponseStream<Response>!
+    private let stream: ResponseStream<Response>
 
     public init(call: ServerCall, request: ProtoMessageType<Request>, response: ProtoMessageType<Response>,
                 method: @escaping ServerStreamingMethod<Request, Response>) {

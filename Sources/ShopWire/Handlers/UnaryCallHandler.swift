@@ -33,7 +33,7 @@ public final class UnaryCallHandler<Request, Response>: ServerCallHandler {
     private let arena = MessageArena()
     private var collector: SingleRequestCollector<Request>
     private let method: UnaryMethod<Request, Response>
-    private var stream: ResponseStream<Response>!
+    private let stream: ResponseStream<Response>
 
     public init(call: ServerCall, request: ProtoMessageType<Request>, response: ProtoMessageType<Response>,
                 method: @escaping UnaryMethod<Request, Response>) {
