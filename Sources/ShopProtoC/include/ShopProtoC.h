@@ -5,6 +5,12 @@
 #include "grpc/health/v1/health.pb-c.h"
 #include "grpc/reflection/v1/reflection.pb-c.h"
 #include "grpc/reflection/v1alpha/reflection.pb-c.h"
+#include "shop/v1/common.pb-c.h"
+#include "shop/v1/dialogue_service.pb-c.h"
+#include "shop/v1/image_search_service.pb-c.h"
+#include "shop/v1/price_service.pb-c.h"
+#include "shop/v1/rank_service.pb-c.h"
+#include "shop/v1/recall_service.pb-c.h"
 #include "shop_descriptor_set.h"
 #include "shop_service_registry.h"
 #endif

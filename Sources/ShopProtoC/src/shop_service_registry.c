@@ -4,5 +4,10 @@ const ProtobufCServiceDescriptor *const shop_service_registry[] = {
   &grpc__health__v1__health__descriptor,
   &grpc__reflection__v1__server_reflection__descriptor,
   &grpc__reflection__v1alpha__server_reflection__descriptor,
+  &shop__v1__dialogue_service__descriptor,
+  &shop__v1__image_search_service__descriptor,
+  &shop__v1__price_service__descriptor,
+  &shop__v1__rank_service__descriptor,
+  &shop__v1__recall_service__descriptor,
 };
 const size_t shop_service_registry_count = sizeof shop_service_registry / sizeof shop_service_registry[0];
