@@ -53,23 +53,3 @@ struct ModelMethod {
         return GRPCStatus(.unimplemented, "\(method): model '\(model)' is loaded but its inference path is not implemented yet")
     }
 }
-
-/// Small checks shared by the request validators; each failure is INVALID_ARGUMENT naming the field.
-enum RequestValidation {
-    static func invalid(_ field: String, _ reason: String) -> GRPCStatus {
-        GRPCStatus(.invalidArgument, "\(field): \(reason)")
-    }
-
-    static func requireNonEmpty(_ value: UnsafeMutablePointer<CChar>?, _ field: String) throws {
-        guard let value, value.pointee != 0 else { throw invalid(field, "must not be empty") }
-    }
-
-    static func requireRange<T: Comparable>(_ value: T, _ range: ClosedRange<T>, _ field: String) throws {
-        guard range.contains(value) else { throw invalid(field, "must be in \(range.lowerBound)...\(range.upperBound), got \(value)") }
-    }
-
-    static func requireCount(_ count: Int, atLeast minimum: Int = 1, atMost maximum: Int, _ field: String) throws {
-        guard count >= minimum else { throw invalid(field, "needs at least \(minimum) entr\(minimum == 1 ? "y" : "ies")") }
-        guard count <= maximum else { throw invalid(field, "has \(count) entries, at most \(maximum) allowed") }
-    }
-}
