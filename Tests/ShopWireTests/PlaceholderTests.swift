@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopWirePlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
