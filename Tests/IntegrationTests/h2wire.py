@@ -8,7 +8,7 @@ import time
 import h2.config
 import h2.connection
 import h2.events
-from hyperframe.frame import ContinuationFrame, HeadersFrame
+from hyperframe.frame import ContinuationFrame, DataFrame, HeadersFrame
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
@@ -159,6 +159,14 @@ class RawH2:
         frame = ContinuationFrame(stream_id)
         frame.data = block
         frame.flags = {"END_HEADERS"} if end_headers else set()
+        self.sock.sendall(frame.serialize())
+
+    def raw_data(self, stream_id: int, data: bytes, end_stream: bool = False):
+        """DATA written directly: h2 refuses to send once it has seen GOAWAY, although streams
+        below the GOAWAY's last-stream-id may still be completed (RFC 9113 §6.8)."""
+        frame = DataFrame(stream_id)
+        frame.data = data
+        frame.flags = {"END_STREAM"} if end_stream else set()
         self.sock.sendall(frame.serialize())
 
     def close(self):

@@ -1,6 +1,7 @@
 """grpc.health.v1.Health: Check and Watch per service and overall, and NOT_SERVING on drain."""
 import signal
 import threading
+import time
 
 import grpc
 import pytest
@@ -86,13 +87,49 @@ def test_sigterm_lets_an_in_flight_call_finish_and_refuses_new_streams(start_ser
         connection.pump(0.3)
         server.signal(signal.SIGTERM)
         assert connection.wait_closed_or_goaway(timeout=10) and connection.goaway is not None, "no GOAWAY after SIGTERM"
-        connection.conn.send_data(stream, grpc_frame(b""), end_stream=True)
-        connection.flush()
-        result = connection.wait_stream(stream, timeout=10)
+        assert connection.goaway[1] >= stream, "the in-flight stream must be below GOAWAY's last-stream-id"
+        connection.raw_data(stream, grpc_frame(b""), end_stream=True)
+        result = read_stream_after_goaway(connection, stream, timeout=10)
         assert result.grpc_status == 0, vars(result)
     finally:
         connection.close()
     assert server.wait(timeout=60) == 0, server.log
+
+
+def read_stream_after_goaway(connection: RawH2, stream: int, timeout: float):
+    """h2 stops processing after GOAWAY, so parse the remaining frames of `stream` directly."""
+    from hyperframe.frame import DataFrame, Frame, HeadersFrame
+    from h2wire import StreamResult
+    result = StreamResult()
+    buffer = b""
+    deadline = time.monotonic() + timeout
+    decoder = connection.conn.decoder
+    while time.monotonic() < deadline and not result.ended:
+        connection.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            chunk = connection.sock.recv(65536)
+        except (TimeoutError, OSError):
+            break
+        if not chunk:
+            break
+        buffer += chunk
+        while len(buffer) >= 9:
+            frame, length = Frame.parse_frame_header(memoryview(buffer[:9]))
+            if len(buffer) < 9 + length:
+                break
+            frame.parse_body(memoryview(buffer[9:9 + length]))
+            buffer = buffer[9 + length:]
+            if frame.stream_id != stream:
+                continue
+            if isinstance(frame, HeadersFrame):
+                headers = dict((k.decode() if isinstance(k, bytes) else k, v.decode() if isinstance(v, bytes) else v)
+                               for k, v in decoder.decode(frame.data))
+                (result.trailers if result.headers else result.headers).update(headers)
+            elif isinstance(frame, DataFrame):
+                result.data += frame.data
+            if "END_STREAM" in frame.flags:
+                result.ended = True
+    return result
 
 
 def test_second_signal_exits_at_once(start_server):
