@@ -63,6 +63,7 @@ final class ServerHarness {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         let group = DispatchGroup()
         let outData = DataBox()
