@@ -1,9 +1,9 @@
 import Logging
+import ShopServices
 import ShopWire
 
-/// Builds the router shopserve serves. The health, reflection and shop services (module
-/// ShopServices) are registered here once they land; `onDrainStart` is where health turns
-/// NOT_SERVING when graceful shutdown begins.
+/// Builds the router shopserve serves: health, reflection (v1 + v1alpha) and the shop services
+/// from `makeShopServices`; `onDrainStart` turns health NOT_SERVING when graceful shutdown begins.
 enum ServiceWiring {
     struct Wiring {
         var router: ServiceRouter
@@ -11,6 +11,11 @@ enum ServiceWiring {
     }
 
     static func makeRouter(settings: ServeSettings, logger: Logger) -> Wiring {
-        Wiring(router: ServiceRouter(), onDrainStart: nil)
+        // No model is loaded until the model repository is wired in: every shop method answers
+        // UNAVAILABLE "model '<name>' is not loaded" and its health is NOT_SERVING.
+        let services = makeShopServices(models: NoModelsLoaded())
+        let router = ServiceRouter()
+        services.register(in: router)
+        return Wiring(router: router, onDrainStart: { services.beginDraining() })
     }
 }
