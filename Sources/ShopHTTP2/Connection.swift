@@ -1,0 +1,299 @@
+import CNGHTTP2
+import CShopSys
+import ShopWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One accepted HTTP/2 connection on one reactor: socket (or TLS) I/O, the nghttp2 server
+/// session, its streams, an output buffer flushed once per loop iteration, flood counters, and
+/// idle/keepalive housekeeping. Reactor thread only, so nothing here needs a lock.
+final class Connection: ReactorHandler {
+    let fd: Int32
+    let peer: String
+    unowned let state: ReactorState
+    var reactor: Reactor { state.reactor }
+    var context: ServerContext { state.context }
+    private(set) var session: OpaquePointer!
+    private let io: ConnectionIO
+    private var slot = -1
+    private var streams: [Int32: HTTP2Stream] = [:]
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+    private var flushScheduled = false
+    private var watchingWritable = false
+    private var isClosed = false
+    private var isDraining = false
+
+    /// gzip compressor shared by the responses of this connection (created on first use).
+    private(set) lazy var compressor = GzipCompressor()
+
+    // Flood counters: frames of each kind in the current one-second window.
+    private var floodWindowStart: UInt64 = 0
+    private var settingsFrames = 0
+    private var pingFrames = 0
+
+    // Idle and keepalive.
+    private var lastReadTime: UInt64
+    private var lastStreamActivity: UInt64
+    private var pingSentAt: UInt64?
+    private var housekeeping: ReactorTimer?
+
+    private static let outputHighWater = 256 * 1024
+
+    init(fd: Int32, io: ConnectionIO, peer: SocketAddress, state: ReactorState) throws {
+        self.fd = fd
+        self.io = io
+        self.peer = peer.grpcPeer
+        self.state = state
+        let now = Deadline.now().uptimeNanoseconds
+        lastReadTime = now
+        lastStreamActivity = now
+        var session: OpaquePointer?
+        let rc = nghttp2_session_server_new2(&session, state.context.callbacks,
+                                             Unmanaged.passUnretained(self).toOpaque(), state.context.options)
+        guard rc == 0, let session else { throw SystemError("nghttp2_session_server_new", errno: 0) }
+        self.session = session
+        submitSettings()
+        slot = try state.reactor.register(fd: fd, events: SHOP_EPOLLIN | SHOP_EPOLLRDHUP, handler: self)
+        scheduleHousekeeping()
+        needsFlush()
+    }
+
+    deinit {
+        if let session { nghttp2_session_del(session) }
+    }
+
+    private func submitSettings() {
+        let limits = context.limits
+        var settings = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: UInt32(clamping: limits.maxConcurrentStreams)),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: UInt32(clamping: min(limits.initialStreamWindowSize, Int(Int32.max)))),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: UInt32(clamping: limits.maxHeaderListSize)),
+        ]
+        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
+        let window = Int32(clamping: min(limits.initialConnectionWindowSize, Int(Int32.max)))
+        if window > 65_535 {
+            nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, window)
+        }
+    }
+
+    // MARK: Events
+
+    func handle(events: UInt32) {
+        if events & SHOP_EPOLLOUT != 0 { writeOutput() }
+        if events & (SHOP_EPOLLIN | SHOP_EPOLLHUP | SHOP_EPOLLERR | SHOP_EPOLLRDHUP) != 0 { readInput() }
+    }
+
+    private func readInput() {
+        let buffer = state.readBuffer
+        var budget = 1 << 20  // per wake-up, so one busy peer cannot starve the others
+        while !isClosed, budget > 0 {
+            switch io.read(into: buffer) {
+            case .transferred(0):
+                if io.wantsWritable { watchWritable(true) }
+                needsFlush()  // handshake progress
+                return
+            case let .transferred(count):
+                budget -= count
+                lastReadTime = Deadline.now().uptimeNanoseconds
+                let consumed = nghttp2_session_mem_recv(session, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
+                if consumed < 0 {
+                    // nghttp2 already queued GOAWAY where the protocol calls for one.
+                    context.logger.debug("closing connection \(peer): \(String(cString: nghttp2_strerror(Int32(consumed))))")
+                    flush()
+                    return close()
+                }
+            case .wouldBlock:
+                if io.wantsWritable { watchWritable(true) }
+                needsFlush()
+                return
+            case .closed:
+                return close()
+            }
+        }
+        needsFlush()
+        if io.hasBufferedInput || budget <= 0 {
+            // More may be buffered (inside TLS, or past our budget): continue on the next turn.
+            reactor.executeUnchecked { [weak self] in self?.readInput() }
+        }
+    }
+
+    // MARK: Output
+
+    /// Asks the reactor to flush this connection at the end of the current iteration.
+    func needsFlush() {
+        guard !flushScheduled, !isClosed else { return }
+        flushScheduled = true
+        reactor.scheduleFlush(self)
+    }
+
+    /// Serialises pending frames into the output buffer and writes as much as the socket takes.
+    func flush() {
+        flushScheduled = false
+        guard !isClosed else { return }
+        while output.count - outputOffset < Self.outputHighWater {
+            var chunk: UnsafePointer<UInt8>?
+            let length = nghttp2_session_mem_send(session, &chunk)
+            if length < 0 { return close() }
+            if length == 0 { break }
+            output.append(contentsOf: UnsafeBufferPointer(start: chunk, count: length))
+        }
+        writeOutput()
+        if isClosed { return }
+        let idle = output.count == outputOffset
+        if idle, nghttp2_session_want_read(session) == 0, nghttp2_session_want_write(session) == 0 {
+            return close()
+        }
+        if idle, isDraining, streams.isEmpty { return close() }
+    }
+
+    private func writeOutput() {
+        while outputOffset < output.count {
+            let result = output.withUnsafeBytes { bytes in
+                io.write(UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
+            }
+            switch result {
+            case let .transferred(count):
+                outputOffset += count
+            case .wouldBlock:
+                watchWritable(true)
+                return
+            case .closed:
+                return close()
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
+        outputOffset = 0
+        if watchingWritable, !io.wantsWritable {
+            watchWritable(false)
+            needsFlush()  // frames may have waited for buffer space
+        }
+    }
+
+    private func watchWritable(_ on: Bool) {
+        guard on != watchingWritable, !isClosed else { return }
+        watchingWritable = on
+        reactor.modify(fd: fd, slot: slot, events: SHOP_EPOLLIN | SHOP_EPOLLRDHUP | (on ? SHOP_EPOLLOUT : 0))
+    }
+
+    // MARK: Streams
+
+    func beginStream(id: Int32) {
+        let stream = HTTP2Stream(id: id, connection: self)
+        streams[id] = stream
+        nghttp2_session_set_stream_user_data(session, id, Unmanaged.passUnretained(stream).toOpaque())
+        lastStreamActivity = Deadline.now().uptimeNanoseconds
+    }
+
+    func streamClosed(id: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: id) else { return }
+        stream.closed(errorCode: errorCode)
+        lastStreamActivity = Deadline.now().uptimeNanoseconds
+    }
+
+    // MARK: Flood limits
+
+    private func rollFloodWindow() {
+        let now = Deadline.now().uptimeNanoseconds
+        if now - floodWindowStart >= 1_000_000_000 {
+            floodWindowStart = now
+            settingsFrames = 0
+            pingFrames = 0
+        }
+    }
+
+    func countSettingsFrame() {
+        rollFloodWindow()
+        settingsFrames += 1
+        if settingsFrames > context.limits.maxSettingsFramesPerSecond { terminate(reason: "SETTINGS flood") }
+    }
+
+    func countPingFrame() {
+        rollFloodWindow()
+        pingFrames += 1
+        if pingFrames > context.limits.maxPingFramesPerSecond { terminate(reason: "PING flood") }
+    }
+
+    func receivedPingAck() { pingSentAt = nil }
+
+    /// Sends GOAWAY(ENHANCE_YOUR_CALM); the connection closes once it is written.
+    private func terminate(reason: String) {
+        context.logger.warning("closing connection \(peer): \(reason)")
+        nghttp2_session_terminate_session(session, UInt32(NGHTTP2_ENHANCE_YOUR_CALM.rawValue))
+        needsFlush()
+    }
+
+    // MARK: Idle and keepalive
+
+    private func scheduleHousekeeping() {
+        let limits = context.limits
+        var next = UInt64.max
+        let now = Deadline.now().uptimeNanoseconds
+        if limits.idleTimeout > .zero { next = min(next, now + limits.idleTimeout.nanoseconds / 4 + 1) }
+        if limits.keepaliveInterval > .zero {
+            next = min(next, now + min(limits.keepaliveInterval.nanoseconds, limits.keepaliveTimeout.nanoseconds) / 2 + 1)
+        }
+        guard next != .max else { return }
+        housekeeping = reactor.schedule(at: next) { [weak self] in self?.runHousekeeping() }
+    }
+
+    private func runHousekeeping() {
+        guard !isClosed else { return }
+        let limits = context.limits
+        let now = Deadline.now().uptimeNanoseconds
+        if limits.idleTimeout > .zero, streams.isEmpty, now - lastStreamActivity >= limits.idleTimeout.nanoseconds {
+            context.logger.debug("closing idle connection \(peer)")
+            nghttp2_session_terminate_session(session, UInt32(NGHTTP2_NO_ERROR.rawValue))
+            needsFlush()
+            return
+        }
+        if limits.keepaliveInterval > .zero {
+            if let sent = pingSentAt {
+                if now - sent >= limits.keepaliveTimeout.nanoseconds {
+                    context.logger.debug("closing connection \(peer): keepalive PING unanswered")
+                    return close()
+                }
+            } else if now - lastReadTime >= limits.keepaliveInterval.nanoseconds {
+                pingSentAt = now
+                nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+                needsFlush()
+            }
+        }
+        scheduleHousekeeping()
+    }
+
+    // MARK: Shutdown
+
+    /// GOAWAY with the last processed stream: in-flight calls continue, new ones are refused.
+    func beginDrain() {
+        guard !isDraining, !isClosed else { return }
+        isDraining = true
+        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
+                              nghttp2_session_get_last_proc_stream_id(session), UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
+        needsFlush()
+    }
+
+    /// Grace period over: cancel every call and close after a best-effort final write.
+    func abort() {
+        guard !isClosed else { return }
+        for stream in Array(streams.values) { stream.cancelForShutdown() }
+        nghttp2_session_terminate_session(session, UInt32(NGHTTP2_NO_ERROR.rawValue))
+        flush()
+        close()
+    }
+
+    private func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        housekeeping?.cancel()
+        housekeeping = nil
+        io.shutdown()
+        reactor.unregister(fd: fd, slot: slot)
+        Glibc.close(fd)
+        let open = streams
+        streams.removeAll()
+        for stream in open.values { stream.closed(errorCode: UInt32(NGHTTP2_CANCEL.rawValue)) }
+        state.connectionClosed(self)
+    }
+}

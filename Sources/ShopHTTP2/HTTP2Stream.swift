@@ -1,0 +1,305 @@
+import CNGHTTP2
+import ShopWire
+
+/// One HTTP/2 request stream carrying a gRPC call: collects the request headers, validates them
+/// (method, content-type, path, grpc-timeout, grpc-encoding), routes to a handler, deframes
+/// request messages, and produces the response (headers, framed messages, trailers).
+/// Lives on its connection's reactor thread; this is the `ServerCall` handlers see.
+final class HTTP2Stream: ServerCall {
+    let id: Int32
+    /// Strong: a handler may keep the call after the connection closed; the connection drops
+    /// its streams when they close, so there is no lasting cycle.
+    let connection: Connection
+
+    // Request headers.
+    private(set) var path = MethodPath(service: "", method: "")
+    private(set) var requestMetadata = Metadata()
+    private(set) var deadline: Deadline?
+    private(set) var requestID = ""
+    private var method: String?
+    private var rawPath: String?
+    private var contentType: String?
+    private var timeout: String?
+    private var requestEncoding: String?
+    private var acceptEncoding: String?
+    private var headerBytes = 0
+
+    // Call state.
+    private var handler: ServerCallHandler?
+    private var reader: GRPCMessageReader?
+    private var deadlineTimer: ReactorTimer?
+    private(set) var isCancelled = false
+    private var isFinished = false
+    private var isClosed = false
+
+    // Response state.
+    private var responseEncoding = MessageEncoding.identity
+    private var extraHeaders = Metadata()
+    private var headersSubmitted = false
+    private var outbound: [UInt8] = []
+    private var outboundOffset = 0
+    private var dataDeferred = false
+    private var trailers: HeaderBlock?
+
+    init(id: Int32, connection: Connection) {
+        self.id = id
+        self.connection = connection
+    }
+
+    var peer: String { connection.peer }
+    var executor: any CallExecutor { connection.reactor }
+
+    // MARK: Request side (called from nghttp2 callbacks)
+
+    /// Stores one request header; false (stream reset) when the block exceeds the size limit.
+    func receiveHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
+        headerBytes += name.count + value.count + 32
+        guard headerBytes <= connection.context.limits.maxHeaderListSize else { return false }
+        let valueString = String(decoding: value, as: UTF8.self)
+        if name.first == UInt8(ascii: ":") {
+            if name.elementsEqual(":method".utf8) { method = valueString }
+            else if name.elementsEqual(":path".utf8) { rawPath = valueString }
+            return true
+        }
+        let nameString = String(decoding: name, as: UTF8.self)
+        switch nameString {
+        case "content-type": contentType = valueString
+        case "te": break
+        case "grpc-timeout": timeout = valueString
+        case "grpc-encoding": requestEncoding = valueString
+        case "grpc-accept-encoding": acceptEncoding = valueString
+        case "x-request-id":
+            requestID = valueString
+            requestMetadata.add(nameString, valueString)
+        default: requestMetadata.add(nameString, valueString)
+        }
+        return true
+    }
+
+    /// The header block is complete: validate and start the call, or answer with an error.
+    func headersComplete() {
+        if requestID.isEmpty { requestID = connection.state.nextRequestID() }
+        guard method == "POST" else { return respondHTTPError(status: 405) }
+        guard let contentType, GRPCContentType.isSupported(contentType) else { return respondHTTPError(status: 415) }
+        guard let rawPath, let path = MethodPath(path: rawPath) else {
+            return finish(status: GRPCStatus(.unimplemented, "malformed method path '\(rawPath ?? "")'"), trailers: Metadata())
+        }
+        self.path = path
+        let encoding: MessageEncoding
+        if let requestEncoding {
+            guard let supported = MessageEncoding(header: requestEncoding) else {
+                extraHeaders.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeader)
+                return finish(status: GRPCStatus(.unimplemented, "grpc-encoding '\(requestEncoding)' is not supported"), trailers: Metadata())
+            }
+            encoding = supported
+        } else {
+            encoding = .identity
+        }
+        responseEncoding = MessageEncoding.forResponse(acceptEncoding: acceptEncoding,
+                                                       compressionEnabled: connection.context.configuration.compressionEnabled)
+        if let timeout {
+            do {
+                deadline = try Deadline(grpcTimeout: timeout)
+            } catch {
+                return finish(status: error as? GRPCStatus ?? GRPCStatus(.invalidArgument, "bad grpc-timeout"), trailers: Metadata())
+            }
+            if deadline!.hasPassed {
+                return finish(status: GRPCStatus(.deadlineExceeded, "deadline expired before the call started"), trailers: Metadata())
+            }
+        }
+        guard let service = connection.context.router.service(named: path.service) else {
+            return finish(status: GRPCStatus(.unimplemented, "unknown service \(path.service)"), trailers: Metadata())
+        }
+        reader = GRPCMessageReader(maxMessageSize: connection.context.limits.maxReceiveMessageSize, encoding: encoding)
+        guard let handler = service.makeHandler(method: path.method, call: self) else {
+            reader = nil
+            return finish(status: GRPCStatus(.unimplemented, "unknown method \(path.method) of service \(path.service)"), trailers: Metadata())
+        }
+        if isFinished { return }  // the handler answered synchronously
+        self.handler = handler
+        if let deadline {
+            deadlineTimer = connection.reactor.schedule(at: deadline.uptimeNanoseconds) { [weak self] in
+                self?.deadlineExpired()
+            }
+        }
+    }
+
+    func receiveData(_ bytes: UnsafeRawBufferPointer) {
+        guard handler != nil, reader != nil else { return }
+        do {
+            try reader!.consume(bytes) { message in
+                guard let handler = self.handler else { return }
+                handler.receive(message: message)
+            }
+        } catch {
+            abortCall(error as? GRPCStatus ?? GRPCStatus(.internal, "\(error)"))
+        }
+    }
+
+    func receiveEnd() {
+        guard let handler else { return }
+        if reader?.hasPartialMessage == true {
+            return abortCall(GRPCStatus(.internal, "request stream ended inside a message"))
+        }
+        handler.receiveEnd()
+    }
+
+    /// The stream is gone (response complete, client RST_STREAM, or connection closed).
+    func closed(errorCode: UInt32) {
+        isClosed = true
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        if !isFinished { cancelHandler() }
+        handler = nil
+    }
+
+    // MARK: ServerCall (response side)
+
+    func addResponseHeader(_ name: String, _ value: String) {
+        guard !headersSubmitted else { return }
+        extraHeaders.add(name, value)
+    }
+
+    func send(message: [UInt8]) {
+        guard !isFinished, !isCancelled, !isClosed else { return }
+        do {
+            try message.withUnsafeBytes { bytes in
+                try GRPCFrame.append(bytes, to: &outbound,
+                                     compressor: responseEncoding == .gzip ? connection.compressor : nil)
+            }
+        } catch {
+            return abortCall(GRPCStatus(.internal, "response compression failed"))
+        }
+        if !headersSubmitted {
+            submitResponseHeaders()
+        } else if dataDeferred {
+            dataDeferred = false
+            nghttp2_session_resume_data(connection.session, id)
+        }
+        connection.needsFlush()
+    }
+
+    func finish(status: GRPCStatus, trailers extra: Metadata) {
+        guard !isFinished, !isCancelled, !isClosed else { return }
+        isFinished = true
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        handler = nil
+        var block = HeaderBlock()
+        if !headersSubmitted {
+            // Trailers-only: one HEADERS frame with END_STREAM.
+            headersSubmitted = true
+            appendResponseHeaders(to: &block, includeEncoding: false)
+            appendStatus(status, extra, to: &block)
+            _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, nil) }
+        } else {
+            appendStatus(status, extra, to: &block)
+            trailers = block
+            if dataDeferred {
+                dataDeferred = false
+                nghttp2_session_resume_data(connection.session, id)
+            }
+        }
+        connection.needsFlush()
+    }
+
+    /// nghttp2 asks for response body bytes (see `SessionCallbacks.readResponseData`).
+    func readResponse(into buffer: UnsafeMutableRawBufferPointer, flags: UnsafeMutablePointer<UInt32>) -> Int {
+        let available = outbound.count - outboundOffset
+        var copied = 0
+        if available > 0 {
+            copied = min(available, buffer.count)
+            outbound.withUnsafeBytes { source in
+                buffer.baseAddress!.copyMemory(from: source.baseAddress! + outboundOffset, byteCount: copied)
+            }
+            outboundOffset += copied
+            if outboundOffset == outbound.count {
+                outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
+                outboundOffset = 0
+            }
+        }
+        if outboundOffset == outbound.count, let trailers {
+            self.trailers = nil
+            flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+            _ = trailers.withNameValuePairs { nghttp2_submit_trailer(connection.session, id, $0, $1) }
+            return copied
+        }
+        if copied == 0 {
+            dataDeferred = true
+            return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+        }
+        return copied
+    }
+
+    // MARK: Internals
+
+    private func submitResponseHeaders() {
+        headersSubmitted = true
+        var block = HeaderBlock()
+        appendResponseHeaders(to: &block, includeEncoding: true)
+        var provider = nghttp2_data_provider()
+        provider.source.ptr = Unmanaged.passUnretained(self).toOpaque()
+        provider.read_callback = SessionCallbacks.readResponseData
+        _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, &provider) }
+    }
+
+    private func appendResponseHeaders(to block: inout HeaderBlock, includeEncoding: Bool) {
+        block.add(":status", "200")
+        block.add("content-type", GRPCContentType.response)
+        if includeEncoding, responseEncoding == .gzip { block.add("grpc-encoding", "gzip") }
+        block.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeader)
+        block.add("x-request-id", requestID)
+        block.add(extraHeaders)
+    }
+
+    private func appendStatus(_ status: GRPCStatus, _ extra: Metadata, to block: inout HeaderBlock) {
+        block.add("grpc-status", String(status.code.rawValue))
+        if !status.message.isEmpty { block.add("grpc-message", PercentEncoding.encode(status.message)) }
+        block.add(extra)
+    }
+
+    /// A request that is not gRPC at all: a bare HTTP status (405, 415) and END_STREAM.
+    private func respondHTTPError(status: Int) {
+        isFinished = true
+        headersSubmitted = true
+        var block = HeaderBlock()
+        block.add(":status", String(status))
+        block.add("content-type", "text/plain")
+        block.add("x-request-id", requestID)
+        _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, nil) }
+        connection.needsFlush()
+    }
+
+    /// The transport ends the call itself (bad message, size limit): tell the handler it is
+    /// cancelled and send the status to the client.
+    private func abortCall(_ status: GRPCStatus) {
+        let handler = self.handler
+        finish(status: status, trailers: Metadata())
+        isCancelled = true
+        handler?.cancelled()
+    }
+
+    private func deadlineExpired() {
+        deadlineTimer = nil
+        guard !isFinished, !isClosed else { return }
+        abortCall(GRPCStatus(.deadlineExceeded, "deadline exceeded"))
+    }
+
+    private func cancelHandler() {
+        isCancelled = true
+        let handler = self.handler
+        self.handler = nil
+        handler?.cancelled()
+    }
+
+    /// Server shutdown past its grace period: cancel the handler and reset the stream.
+    func cancelForShutdown() {
+        guard !isClosed else { return }
+        if !isFinished {
+            isFinished = true
+            cancelHandler()
+        }
+        nghttp2_submit_rst_stream(connection.session, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, UInt32(NGHTTP2_CANCEL.rawValue))
+        connection.needsFlush()
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+
+/// How log lines are written.
+enum LogFormat: String {
+    /// `2026-01-02T03:04:05.678Z info shopserve: message key=value`
+    case text
+    /// One JSON object per line (`ts`, `level`, `logger`, `message`, metadata fields).
+    case json
+}
+
+enum LoggingSetup {
+    /// Installs the chosen handler for every logger in the process (call once, first thing).
+    static func bootstrap(format: LogFormat, level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler: LogHandler
+            switch format {
+            case .text: handler = TextLogHandler(label: label)
+            case .json: handler = JSONLinesLogHandler(label: label)
+            }
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// ISO-8601 UTC time with milliseconds, without Foundation's slow formatters.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = time_t(now.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+    }
+
+    /// Writes one line to stderr in a single call (lines from threads never interleave).
+    static func write(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.withUnsafeBytes { _ = Foundation.write(2, $0.baseAddress, $0.count) }
+    }
+}

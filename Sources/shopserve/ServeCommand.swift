@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShopHTTP2
+import ShopWire
+
+/// `shopserve`: the ShopServe gRPC server. Every option can also come from a `SHOPSERVE_*`
+/// environment variable or a JSON config file (flags win over the environment, which wins
+/// over the file).
+@main
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shopserve",
+        abstract: "Serve ShopServe's gRPC API (recall, rank, price, image search, dialogue).",
+        discussion: """
+        Precedence: command-line flags, then environment variables, then the config file, then \
+        defaults. Each option --some-name has the environment variable SHOPSERVE_SOME_NAME and \
+        the config-file key "some-name" (for --listen: a list, or a comma-separated string). \
+        Durations are seconds (fractions allowed). SIGTERM/SIGINT start a graceful shutdown \
+        (exit 0); a second signal exits at once.
+        """)
+
+    @OptionGroup var options: ServeOptions
+
+    func run() throws {
+        let settings = try SettingsResolver(flags: options.flagValues(),
+                                            environment: ProcessInfo.processInfo.environment)
+            .resolve()
+        LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        let logger = Logger(label: "shopserve")
+        let router = ServiceWiring.makeRouter(settings: settings, logger: logger)
+        let server = GRPCServer(configuration: settings.server, router: router.router, logger: logger)
+        server.onDrainStart = router.onDrainStart
+        do {
+            try server.start()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode.failure
+        }
+        let scheme = settings.server.tls == nil ? "h2c" : (settings.server.tls?.clientCAFile == nil ? "tls" : "mtls")
+        for address in server.boundAddresses {
+            logger.info("listening on \(address) (\(scheme))")
+        }
+        logger.info("serving", metadata: [
+            "reactors": "\(settings.server.reactors)", "workers": "\(settings.workers)",
+            "models": "\(settings.modelsDirectory)", "services": "\(router.router.serviceNames)",
+        ])
+        let signals = ShutdownSignals(logger: logger) { server.beginGracefulShutdown() }
+        signals.install()
+        server.waitUntilStopped()
+        logger.info("stopped")
+    }
+}

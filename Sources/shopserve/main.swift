@@ -1,1 +1,0 @@
-print("shopserve: not built yet")

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopHTTP2PlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}

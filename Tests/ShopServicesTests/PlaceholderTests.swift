@@ -1,5 +1,0 @@
-import XCTest
-
-final class ShopServicesPlaceholderTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
