@@ -1,6 +1,9 @@
 /* AVX2 GEMM: int8 activations and weights widened to int16, vpmaddwd + vpaddd (exact: a pair
- * sum is at most 2 * 128 * 128, no saturation). Micro-kernel: 4 rows x 3 panels of 8 columns
- * (12 ymm accumulators), k two at a time; weights packed as [panel][k/2][8 cols][2] int16. */
+ * sum is at most 2 * 128 * 128, no saturation; vpmaddubsw would saturate). Weights stay int8 in
+ * memory, packed as [panel][k/2][8 cols][2], and are widened on load (vpmovsxbw, once per 4 rows);
+ * activations are widened once per row block. Micro-kernel: 4 rows x 3 panels of 8 columns
+ * (12 ymm accumulators), k two at a time. Cache blocking: a chunk of rows (about 128 KiB of int16)
+ * is prepared once, then walked against blocks of panels that fit in L2. */
 #include "internal.h"
 #include "vecmath.h"
 
@@ -53,7 +56,8 @@ SHOP_TARGET_AVX2 SHOP_INLINE void tile(const tile_ctx *t, const int rows, const 
     for (size_t g = 0; g < t->groups; g++) {
         __m256i wv[NP];
         for (int j = 0; j < panels; j++)
-            wv[j] = _mm256_loadu_si256((const __m256i *)(w + (size_t)j * t->panel_bytes + g * 32));
+            wv[j] = _mm256_cvtepi8_epi16(
+                _mm_loadu_si128((const __m128i *)(w + (size_t)j * t->panel_bytes + g * 16)));
         for (int r = 0; r < rows; r++) {
             int32_t pair;
             memcpy(&pair, t->a16 + (size_t)r * t->k_pad + 2 * g, 4);
@@ -88,34 +92,48 @@ SHOP_TARGET_AVX2 static void widen(const int8_t *src, size_t k, size_t k_pad, in
     for (; i < k_pad; i++) dst[i] = 0;
 }
 
+#define CHUNK_BYTES (128 * 1024) /* int16 activation rows prepared at once */
+#define BLOCK_BYTES (192 * 1024) /* packed weights walked per row chunk (fits L2) */
+
 SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
     const size_t n = g->w->n, k = g->w->k, k_pad = g->w->k_pad, panels = g->w->panels;
-    const size_t groups = k_pad / SHOP_AVX2_KG, panel_bytes = groups * 32;
-    uint8_t *scratch = shop__scratch(MR * k_pad * 2 + k + 64);
+    const size_t groups = k_pad / SHOP_AVX2_KG, panel_bytes = groups * 16;
+    size_t chunk = k_pad ? CHUNK_BYTES / (2 * k_pad) / MR * MR : 256;
+    chunk = chunk < MR ? MR : (chunk > 256 ? 256 : chunk);
+    size_t block = panel_bytes ? BLOCK_BYTES / panel_bytes / NP * NP : panels;
+    block = block < NP ? NP : block;
+    uint8_t *scratch = shop__scratch(chunk * k_pad * 2 + chunk * sizeof(float) + k + 64);
     if (!scratch) return SHOP_ENOMEM;
     int16_t *a16 = (int16_t *)scratch;
-    int8_t *q8 = (int8_t *)(scratch + MR * k_pad * 2);
-    float a_scale[MR] = {0};
-    tile_ctx t = {.a16 = a16, .k_pad = k_pad, .panel_bytes = panel_bytes, .groups = groups,
-                  .n = n, .a_scale = a_scale, .ep = &g->ep};
-    for (size_t i0 = 0; i0 < g->m; i0 += MR) {
-        int rows = (int)shop__min(MR, g->m - i0);
-        for (int r = 0; r < rows; r++) {
+    float *a_scale = (float *)(scratch + chunk * k_pad * 2);
+    int8_t *q8 = (int8_t *)(a_scale + chunk);
+    tile_ctx t = {.k_pad = k_pad, .panel_bytes = panel_bytes, .groups = groups, .n = n, .ep = &g->ep};
+    for (size_t c0 = 0; c0 < g->m; c0 += chunk) {
+        const size_t rows_c = shop__min(chunk, g->m - c0);
+        for (size_t r = 0; r < rows_c; r++) {
             const int8_t *src;
             if (g->x) {
-                shop__quantize_row_avx2(k, g->x + (i0 + r) * g->ldx, q8, &a_scale[r], NULL);
+                shop__quantize_row_avx2(k, g->x + (c0 + r) * g->ldx, q8, &a_scale[r], NULL);
                 src = q8;
             } else {
-                src = k ? g->a + (i0 + r) * g->lda : NULL;
-                a_scale[r] = g->ep.a_scales ? g->ep.a_scales[i0 + r] : 0.0f;
+                src = k ? g->a + (c0 + r) * g->lda : NULL;
+                a_scale[r] = g->ep.a_scales ? g->ep.a_scales[c0 + r] : 0.0f;
             }
-            widen(src, k, k_pad, a16 + (size_t)r * k_pad);
+            widen(src, k, k_pad, a16 + r * k_pad);
         }
-        t.row0 = i0;
-        for (size_t p0 = 0; p0 < panels; p0 += NP) {
-            t.w = (const uint8_t *)g->w + SHOP_PACK_HEADER + p0 * panel_bytes;
-            t.col0 = p0 * SHOP_AVX2_PANEL;
-            run_tile(&t, rows, (int)shop__min(NP, panels - p0));
+        for (size_t pb = 0; pb < panels; pb += block) {
+            const size_t pe = shop__min(panels, pb + block);
+            for (size_t i = 0; i < rows_c; i += MR) {
+                const int rows = (int)shop__min(MR, rows_c - i);
+                t.a16 = a16 + i * k_pad;
+                t.a_scale = a_scale + i;
+                t.row0 = c0 + i;
+                for (size_t p0 = pb; p0 < pe; p0 += NP) {
+                    t.w = (const uint8_t *)g->w + SHOP_PACK_HEADER + p0 * panel_bytes;
+                    t.col0 = p0 * SHOP_AVX2_PANEL;
+                    run_tile(&t, rows, (int)shop__min(NP, pe - p0));
+                }
+            }
         }
     }
     return SHOP_OK;

@@ -4,7 +4,8 @@
  *   sum_k (W + 128) * A = acc + 128 * sum_k A   ->   acc = dot - 128 * rowsum(A).
  * Both sums are exact in int32 for K <= SHOP_MAX_K. Micro-kernel: 8 rows x 2 panels of 16 columns
  * (16 zmm accumulators); for 1-2 rows (GEMV) 4 panels so enough independent chains are in flight.
- * Weights packed as [panel][k/4][16 cols][4] bytes. */
+ * Weights packed as [panel][k/4][16 cols][4] bytes. Cache blocking: a chunk of rows is prepared
+ * once (pointers, compensation, scales), then walked against blocks of panels that fit in L2. */
 #include "internal.h"
 #include "vecmath.h"
 
@@ -12,8 +13,8 @@
 #define NP_MAX 4
 
 typedef struct tile_ctx {
-    const int8_t *a[MR];  /* row pointers; rows readable in whole 4-byte groups up to k_pad */
-    int32_t comp[MR];     /* 128 * rowsum */
+    const int8_t *const *a; /* MR row pointers; rows readable in whole 4-byte groups up to k_pad */
+    const int32_t *comp;    /* MR values of 128 * rowsum */
     const uint8_t *w;
     size_t panel_bytes, groups;
     size_t row0, col0, n;
@@ -81,45 +82,64 @@ SHOP_TARGET_VNNI static int32_t row_sum(const int8_t *a, size_t k) {
     return _mm512_reduce_add_epi32(acc);
 }
 
+#define CHUNK_ROWS 128
+#define BLOCK_BYTES (384 * 1024) /* packed weights walked per row chunk (fits L2) */
+
 SHOP_TARGET_VNNI int shop__gemm_vnni(const shop__gemm_args *g) {
     const size_t n = g->w->n, k = g->w->k, k_pad = g->w->k_pad, panels = g->w->panels;
     const size_t groups = k_pad / SHOP_VNNI_KG, panel_bytes = groups * 64;
     /* Rows are copied (zero padded to k_pad) when quantized here or when K is not a multiple of 4
      * (the kernel reads whole 4-byte groups); otherwise the caller's rows are used in place. */
     const bool copy = g->x != NULL || k != k_pad;
-    int8_t *rows_buf = NULL;
-    if (copy && !(rows_buf = shop__scratch(MR * k_pad + 64))) return SHOP_ENOMEM;
-    float a_scale[MR] = {0};
-    tile_ctx t = {.panel_bytes = panel_bytes, .groups = groups, .n = n, .a_scale = a_scale,
-                  .ep = &g->ep};
-    for (size_t i0 = 0; i0 < g->m; i0 += MR) {
-        int rows = (int)shop__min(MR, g->m - i0);
-        for (int r = 0; r < rows; r++) {
-            int8_t *dst = copy ? rows_buf + (size_t)r * k_pad : NULL;
+    size_t chunk = CHUNK_ROWS;
+    if (copy && k_pad > 1024) chunk = shop__min(CHUNK_ROWS, shop__round_up(128 * 1024 / k_pad, MR));
+    size_t block = panel_bytes ? BLOCK_BYTES / panel_bytes / 4 * 4 : panels;
+    block = block < 4 ? 4 : block;
+    const size_t meta = chunk * (sizeof(const int8_t *) + sizeof(int32_t) + sizeof(float));
+    uint8_t *scratch = shop__scratch(meta + (copy ? chunk * k_pad : 0) + 64);
+    if (!scratch) return SHOP_ENOMEM;
+    const int8_t **a_rows = (const int8_t **)scratch;
+    int32_t *comp = (int32_t *)(a_rows + chunk);
+    float *a_scale = (float *)(comp + chunk);
+    int8_t *rows_buf = (int8_t *)(a_scale + chunk);
+    tile_ctx t = {.panel_bytes = panel_bytes, .groups = groups, .n = n, .ep = &g->ep};
+    for (size_t c0 = 0; c0 < g->m; c0 += chunk) {
+        const size_t rows_c = shop__min(chunk, g->m - c0);
+        for (size_t r = 0; r < rows_c; r++) {
+            int8_t *dst = copy ? rows_buf + r * k_pad : NULL;
             if (g->x) {
                 int32_t sum;
-                shop__quantize_row_vnni(k, g->x + (i0 + r) * g->ldx, dst, &a_scale[r], &sum);
+                shop__quantize_row_vnni(k, g->x + (c0 + r) * g->ldx, dst, &a_scale[r], &sum);
                 memset(dst + k, 0, k_pad - k);
-                t.a[r] = dst;
-                t.comp[r] = 128 * sum;
+                a_rows[r] = dst;
+                comp[r] = 128 * sum;
                 continue;
             }
-            const int8_t *src = k ? g->a + (i0 + r) * g->lda : NULL;
-            a_scale[r] = g->ep.a_scales ? g->ep.a_scales[i0 + r] : 0.0f;
+            const int8_t *src = k ? g->a + (c0 + r) * g->lda : NULL;
+            a_scale[r] = g->ep.a_scales ? g->ep.a_scales[c0 + r] : 0.0f;
             if (copy) {
                 memcpy(dst, src, k);
                 memset(dst + k, 0, k_pad - k);
                 src = dst;
             }
-            t.a[r] = src;
-            t.comp[r] = 128 * row_sum(src, k);
+            a_rows[r] = src;
+            comp[r] = 128 * row_sum(src, k);
         }
-        t.row0 = i0;
-        const size_t np = rows <= 2 ? 4 : 2;
-        for (size_t p0 = 0; p0 < panels; p0 += np) {
-            t.w = (const uint8_t *)g->w + SHOP_PACK_HEADER + p0 * panel_bytes;
-            t.col0 = p0 * SHOP_VNNI_PANEL;
-            run_tile(&t, rows, (int)shop__min(np, panels - p0));
+        for (size_t pb = 0; pb < panels; pb += block) {
+            const size_t pe = shop__min(panels, pb + block);
+            for (size_t i = 0; i < rows_c; i += MR) {
+                const int rows = (int)shop__min(MR, rows_c - i);
+                const size_t np = rows <= 2 ? 4 : 2;
+                t.a = a_rows + i;
+                t.comp = comp + i;
+                t.a_scale = a_scale + i;
+                t.row0 = c0 + i;
+                for (size_t p0 = pb; p0 < pe; p0 += np) {
+                    t.w = (const uint8_t *)g->w + SHOP_PACK_HEADER + p0 * panel_bytes;
+                    t.col0 = p0 * SHOP_VNNI_PANEL;
+                    run_tile(&t, rows, (int)shop__min(np, pe - p0));
+                }
+            }
         }
     }
     return SHOP_OK;

@@ -8,7 +8,7 @@ typedef struct layout {
 static layout layout_of(shop_kernel_variant v) {
     switch (v) {
     case SHOP_KERNEL_AVX512_VNNI: return (layout){SHOP_VNNI_PANEL, SHOP_VNNI_KG, 1};
-    case SHOP_KERNEL_AVX2: return (layout){SHOP_AVX2_PANEL, SHOP_AVX2_KG, 2};
+    case SHOP_KERNEL_AVX2: return (layout){SHOP_AVX2_PANEL, SHOP_AVX2_KG, 1};
     default: return (layout){1, 1, 1};
     }
 }
@@ -49,9 +49,6 @@ int shop_pack_weights_for(shop_kernel_variant variant, size_t n, size_t k, const
                     size_t at = ((p * groups + g) * l.panel + c) * l.kg + kk;
                     if (variant == SHOP_KERNEL_AVX512_VNNI) {
                         out[at] = (uint8_t)((uint8_t)v ^ 0x80u); /* v + 128 as unsigned */
-                    } else if (variant == SHOP_KERNEL_AVX2) {
-                        int16_t v16 = v;
-                        memcpy(out + at * 2, &v16, 2);
                     } else {
                         out[at] = (uint8_t)v;
                     }

@@ -14,7 +14,8 @@ final class GemmTests: XCTestCase {
             out.append((ms[(i * 7 + 3) % ms.count], ns[(i * 3 + 1) % ns.count], k))
             out.append((1, ns[(i * 11 + 2) % ns.count], k))  // GEMV
         }
-        out += [(256, 257, 255), (127, 1000, 64), (4, 3, 1000), (1, 1000, 257)]
+        // Last ones span several row chunks and weight blocks of the blocked drivers.
+        out += [(256, 257, 255), (127, 1000, 64), (4, 3, 1000), (1, 1000, 257), (70, 700, 3000), (300, 100, 16)]
         return out
     }()
 

@@ -20,8 +20,8 @@
  *   shop_kernels_force_variant(). Nothing here starts threads: one call runs on the calling thread.
  * - Functions returning int return SHOP_OK (0) or a negative SHOP_E* code; a bad argument never
  *   crashes and never writes a partial result unless stated.
- * - Some entry points need scratch memory proportional to a block of rows (at most
- *   16 * K * 2 bytes); it comes from a buffer owned by the calling thread, allocated on first use
+ * - Some entry points need scratch memory for a block of rows (about 128 KiB, more when K is
+ *   large: at least 8 rows of K * 2 bytes); it comes from a buffer owned by the calling thread, allocated on first use
  *   and reused (grown when needed) afterwards, so the hot path does not call malloc.
  *
  * Quantization scheme (matches docs/model-format.md)
@@ -68,7 +68,7 @@ const char *shop_kernels_strerror(int code);
 
 typedef enum shop_kernel_variant {
     SHOP_KERNEL_SCALAR = 0,       /**< portable C, the reference every other variant matches */
-    SHOP_KERNEL_AVX2 = 1,         /**< AVX2: vpmaddwd on sign-extended int16 (exact, no saturation) */
+    SHOP_KERNEL_AVX2 = 1,         /**< AVX2: vpmaddwd on int8 sign-extended to int16 (exact, no saturation) */
     SHOP_KERNEL_AVX512_VNNI = 2,  /**< AVX-512 F/BW/VL + VNNI: vpdpbusd */
 } shop_kernel_variant;
 
@@ -117,7 +117,7 @@ int shop_quantize_rows(size_t m, size_t k, const float *x, size_t ldx, int8_t *q
  * Bytes needed to pack an int8 weight matrix W[n x k] for the active variant (for `variant` in
  * the _for form), or 0 if k > SHOP_MAX_K or the size overflows. The layout is private to the
  * variant: 64-byte header, then column panels (16 columns x 4 k for VNNI, stored as W+128;
- * 8 columns x 2 k as int16 for AVX2, i.e. about 2*n*k bytes; plain rows for scalar), zero-padded.
+ * 8 columns x 2 k for AVX2; plain rows for scalar), zero-padded; about n*k + 64 bytes.
  */
 size_t shop_packed_weights_size(size_t n, size_t k);
 size_t shop_packed_weights_size_for(shop_kernel_variant variant, size_t n, size_t k);
@@ -165,7 +165,7 @@ int shop_gemm_s8s8_f32(size_t m, const int8_t *a, size_t lda, const float *a_sca
 /**
  * Fused path for the Swift layers: quantizes each row of X [m x K] (row stride ldx floats) exactly
  * like shop_quantize_rows, then computes shop_gemm_s8s8_f32. Bit-identical to calling the two
- * separately; no caller-visible temporary (uses the thread's scratch buffer, about 16 * K bytes).
+ * separately; no caller-visible temporary (uses the thread's scratch buffer).
  * The batch is the M dimension: pass all rows of a batch in one call.
  */
 int shop_linear_f32(size_t m, const float *x, size_t ldx, const void *packed_w,
@@ -247,6 +247,17 @@ long shop_topk_f32(size_t n, const float *x, size_t k, bool largest, float *valu
  * In-place use (y == x and ldy == ldx) is allowed.
  */
 int shop_softmax_rows_f32(size_t m, size_t n, const float *x, size_t ldx, float *y, size_t ldy);
+
+/* ---------------------------------------------------------------- benchmark support */
+
+/** Register-only loops for measuring this core's int8 multiply-accumulate peak. */
+#define SHOP_PEAK_VNNI 0          /**< vpdpbusd zmm, 16 accumulators (64 MACs per instruction) */
+#define SHOP_PEAK_AVX2_MADDWD 1   /**< vpmaddwd + vpaddd ymm: the AVX2 kernel's own sequence */
+#define SHOP_PEAK_AVX2_MADDUBSW 2 /**< vpmaddubsw + vpmaddwd + vpaddd ymm (saturating, context only) */
+
+/** Runs loop `which` for `iterations` rounds and returns the multiply-accumulates it performed
+ *  (0 if this CPU cannot run it). The caller times the call. */
+uint64_t shop_kernels_peak_loop(int which, uint64_t iterations);
 
 #ifdef __cplusplus
 }
