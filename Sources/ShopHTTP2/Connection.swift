@@ -11,9 +11,11 @@ import Glibc
 final class Connection: ReactorHandler {
     let fd: Int32
     let peer: String
+    /// Strong: calls may outlive the server (a worker finishing late still reaches the executor).
+    let reactor: Reactor
+    let context: ServerContext
+    /// Only used on the reactor thread while the server runs.
     unowned let state: ReactorState
-    var reactor: Reactor { state.reactor }
-    var context: ServerContext { state.context }
     private(set) var session: OpaquePointer!
     private let io: ConnectionIO
     private var slot = -1
@@ -24,6 +26,9 @@ final class Connection: ReactorHandler {
     private var watchingWritable = false
     private var isClosed = false
     private var isDraining = false
+
+    /// Scratch for building response header blocks (used and reset within one submit).
+    let headerBlock = HeaderBlock()
 
     /// gzip compressor shared by the responses of this connection (created on first use).
     private(set) lazy var compressor = GzipCompressor()
@@ -46,6 +51,8 @@ final class Connection: ReactorHandler {
         self.io = io
         self.peer = peer.grpcPeer
         self.state = state
+        self.reactor = state.reactor
+        self.context = state.context
         let now = Deadline.now().uptimeNanoseconds
         lastReadTime = now
         lastStreamActivity = now

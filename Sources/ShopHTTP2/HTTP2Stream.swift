@@ -16,9 +16,9 @@ final class HTTP2Stream: ServerCall {
     private(set) var requestMetadata = Metadata()
     private(set) var deadline: Deadline?
     private(set) var requestID = ""
-    private var method: String?
-    private var rawPath: String?
-    private var contentType: String?
+    private var methodIsPOST = false
+    private var pathIsValid = false
+    private var contentTypeIsGRPC = false
     private var timeout: String?
     private var requestEncoding: String?
     private var acceptEncoding: String?
@@ -39,7 +39,7 @@ final class HTTP2Stream: ServerCall {
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
     private var dataDeferred = false
-    private var trailers: HeaderBlock?
+    private var pendingStatus: (status: GRPCStatus, trailers: Metadata)?
 
     init(id: Int32, connection: Connection) {
         self.id = id
@@ -55,23 +55,25 @@ final class HTTP2Stream: ServerCall {
     func receiveHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
         headerBytes += name.count + value.count + 32
         guard headerBytes <= connection.context.limits.maxHeaderListSize else { return false }
-        let valueString = String(decoding: value, as: UTF8.self)
-        if name.first == UInt8(ascii: ":") {
-            if name.elementsEqual(":method".utf8) { method = valueString }
-            else if name.elementsEqual(":path".utf8) { rawPath = valueString }
-            return true
-        }
-        let nameString = String(decoding: name, as: UTF8.self)
-        switch nameString {
-        case "content-type": contentType = valueString
-        case "te": break
-        case "grpc-timeout": timeout = valueString
-        case "grpc-encoding": requestEncoding = valueString
-        case "grpc-accept-encoding": acceptEncoding = valueString
-        case "x-request-id":
-            requestID = valueString
-            requestMetadata.add(nameString, valueString)
-        default: requestMetadata.add(nameString, valueString)
+        switch RequestHeaderName(name) {
+        case .method: methodIsPOST = RequestHeaderName.equal(value, "POST")
+        case .path:
+            if let parsed = MethodPath(pathBytes: value) {
+                path = parsed
+                pathIsValid = true
+            }
+        case .contentType:
+            contentTypeIsGRPC = RequestHeaderName.equal(value, "application/grpc")
+                || GRPCContentType.isSupported(String(decoding: value, as: UTF8.self))
+        case .te, .otherPseudo: break
+        case .grpcTimeout: timeout = String(decoding: value, as: UTF8.self)
+        case .grpcEncoding: requestEncoding = String(decoding: value, as: UTF8.self)
+        case .grpcAcceptEncoding: acceptEncoding = String(decoding: value, as: UTF8.self)
+        case .requestID:
+            requestID = String(decoding: value, as: UTF8.self)
+            requestMetadata.add("x-request-id", requestID)
+        case .metadata:
+            requestMetadata.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
         }
         return true
     }
@@ -79,12 +81,11 @@ final class HTTP2Stream: ServerCall {
     /// The header block is complete: validate and start the call, or answer with an error.
     func headersComplete() {
         if requestID.isEmpty { requestID = connection.state.nextRequestID() }
-        guard method == "POST" else { return respondHTTPError(status: 405) }
-        guard let contentType, GRPCContentType.isSupported(contentType) else { return respondHTTPError(status: 415) }
-        guard let rawPath, let path = MethodPath(path: rawPath) else {
-            return finish(status: GRPCStatus(.unimplemented, "malformed method path '\(rawPath ?? "")'"), trailers: Metadata())
+        guard methodIsPOST else { return respondHTTPError(status: 405) }
+        guard contentTypeIsGRPC else { return respondHTTPError(status: 415) }
+        guard pathIsValid else {
+            return finish(status: GRPCStatus(.unimplemented, "malformed :path; expected /package.Service/Method"), trailers: Metadata())
         }
-        self.path = path
         let encoding: MessageEncoding
         if let requestEncoding {
             guard let supported = MessageEncoding(header: requestEncoding) else {
@@ -185,16 +186,16 @@ final class HTTP2Stream: ServerCall {
         deadlineTimer?.cancel()
         deadlineTimer = nil
         handler = nil
-        var block = HeaderBlock()
         if !headersSubmitted {
             // Trailers-only: one HEADERS frame with END_STREAM.
             headersSubmitted = true
-            appendResponseHeaders(to: &block, includeEncoding: false)
-            appendStatus(status, extra, to: &block)
+            let block = connection.headerBlock
+            block.reset()
+            appendResponseHeaders(to: block, includeEncoding: false)
+            appendStatus(status, extra, to: block)
             _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, nil) }
         } else {
-            appendStatus(status, extra, to: &block)
-            trailers = block
+            pendingStatus = (status, extra)
             if dataDeferred {
                 dataDeferred = false
                 nghttp2_session_resume_data(connection.session, id)
@@ -218,10 +219,13 @@ final class HTTP2Stream: ServerCall {
                 outboundOffset = 0
             }
         }
-        if outboundOffset == outbound.count, let trailers {
-            self.trailers = nil
+        if outboundOffset == outbound.count, let pendingStatus {
+            self.pendingStatus = nil
             flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
-            _ = trailers.withNameValuePairs { nghttp2_submit_trailer(connection.session, id, $0, $1) }
+            let block = connection.headerBlock
+            block.reset()
+            appendStatus(pendingStatus.status, pendingStatus.trailers, to: block)
+            _ = block.withNameValuePairs { nghttp2_submit_trailer(connection.session, id, $0, $1) }
             return copied
         }
         if copied == 0 {
@@ -235,15 +239,16 @@ final class HTTP2Stream: ServerCall {
 
     private func submitResponseHeaders() {
         headersSubmitted = true
-        var block = HeaderBlock()
-        appendResponseHeaders(to: &block, includeEncoding: true)
+        let block = connection.headerBlock
+        block.reset()
+        appendResponseHeaders(to: block, includeEncoding: true)
         var provider = nghttp2_data_provider()
         provider.source.ptr = Unmanaged.passUnretained(self).toOpaque()
         provider.read_callback = SessionCallbacks.readResponseData
         _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, &provider) }
     }
 
-    private func appendResponseHeaders(to block: inout HeaderBlock, includeEncoding: Bool) {
+    private func appendResponseHeaders(to block: HeaderBlock, includeEncoding: Bool) {
         block.add(":status", "200")
         block.add("content-type", GRPCContentType.response)
         if includeEncoding, responseEncoding == .gzip { block.add("grpc-encoding", "gzip") }
@@ -252,7 +257,7 @@ final class HTTP2Stream: ServerCall {
         block.add(extraHeaders)
     }
 
-    private func appendStatus(_ status: GRPCStatus, _ extra: Metadata, to block: inout HeaderBlock) {
+    private func appendStatus(_ status: GRPCStatus, _ extra: Metadata, to block: HeaderBlock) {
         block.add("grpc-status", String(status.code.rawValue))
         if !status.message.isEmpty { block.add("grpc-message", PercentEncoding.encode(status.message)) }
         block.add(extra)
@@ -262,7 +267,8 @@ final class HTTP2Stream: ServerCall {
     private func respondHTTPError(status: Int) {
         isFinished = true
         headersSubmitted = true
-        var block = HeaderBlock()
+        let block = connection.headerBlock
+        block.reset()
         block.add(":status", String(status))
         block.add("content-type", "text/plain")
         block.add("x-request-id", requestID)

@@ -1,18 +1,36 @@
 import CNGHTTP2
 import ShopWire
 
-/// A list of HTTP/2 header fields kept in one contiguous byte buffer, turned into the
+/// A reusable list of HTTP/2 header fields kept in one contiguous byte buffer, turned into the
 /// `nghttp2_nv` array nghttp2's submit functions take (nghttp2 copies the bytes during submit).
-struct HeaderBlock {
+/// One per connection: `reset()` keeps the storage, so steady-state responses allocate nothing.
+final class HeaderBlock {
     private var bytes: [UInt8] = []
     private var fields: [(nameStart: Int, nameLength: Int, valueLength: Int)] = []
+    private var nameValuePairs: [nghttp2_nv] = []
 
-    init(capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
-        fields.reserveCapacity(8)
+    init() {
+        bytes.reserveCapacity(512)
+        fields.reserveCapacity(16)
+        nameValuePairs.reserveCapacity(16)
     }
 
-    mutating func add(_ name: String, _ value: String) {
+    func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
+    }
+
+    func add(_ name: StaticString, _ value: StaticString) {
+        append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount),
+               UnsafeRawBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+    }
+
+    func add(_ name: StaticString, _ value: String) {
+        var value = value
+        value.withUTF8 { append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), UnsafeRawBufferPointer($0)) }
+    }
+
+    func add(_ name: String, _ value: String) {
         let start = bytes.count
         bytes.append(contentsOf: name.utf8)
         let nameLength = bytes.count - start
@@ -20,24 +38,28 @@ struct HeaderBlock {
         fields.append((start, nameLength, bytes.count - start - nameLength))
     }
 
-    mutating func add(_ metadata: Metadata) {
+    func add(_ metadata: Metadata) {
         for (name, value) in metadata { add(name, value) }
     }
 
-    var isEmpty: Bool { fields.isEmpty }
+    private func append(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        let start = bytes.count
+        bytes.append(contentsOf: name)
+        bytes.append(contentsOf: value)
+        fields.append((start, name.count, value.count))
+    }
 
     /// Calls `body` with an `nghttp2_nv` array valid only during the call.
     func withNameValuePairs<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
-        bytes.withUnsafeBufferPointer { buffer in
+        nameValuePairs.removeAll(keepingCapacity: true)
+        return bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeMutablePointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-            var nvs = [nghttp2_nv]()
-            nvs.reserveCapacity(fields.count)
             for field in fields {
-                nvs.append(nghttp2_nv(name: base + field.nameStart, value: base + field.nameStart + field.nameLength,
-                                      namelen: field.nameLength, valuelen: field.valueLength,
-                                      flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                nameValuePairs.append(nghttp2_nv(name: base + field.nameStart, value: base + field.nameStart + field.nameLength,
+                                                 namelen: field.nameLength, valuelen: field.valueLength,
+                                                 flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
             }
-            return nvs.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+            return nameValuePairs.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
         }
     }
 }
