@@ -26,6 +26,10 @@ final class Connection: ReactorHandler {
     private var watchingWritable = false
     private var isClosed = false
     private var isDraining = false
+    /// Output is shut down after a final GOAWAY; input is read and dropped until the peer
+    /// closes (or a short timeout), so the kernel does not reset the connection and lose the
+    /// GOAWAY (a "lingering close").
+    private var isLingering = false
 
     /// Scratch for building response header blocks (used and reset within one submit).
     let headerBlock = HeaderBlock()
@@ -94,6 +98,7 @@ final class Connection: ReactorHandler {
 
     private func readInput() {
         let buffer = state.readBuffer
+        if isLingering { return discardInput(buffer) }
         var budget = 1 << 20  // per wake-up, so one busy peer cannot starve the others
         while !isClosed, budget > 0 {
             switch io.read(into: buffer) {
@@ -106,10 +111,13 @@ final class Connection: ReactorHandler {
                 lastReadTime = Deadline.now().uptimeNanoseconds
                 let consumed = nghttp2_session_mem_recv(session, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
                 if consumed < 0 {
-                    // nghttp2 already queued GOAWAY where the protocol calls for one.
-                    context.logger.debug("closing connection \(peer): \(String(cString: nghttp2_strerror(Int32(consumed))))")
+                    let error = Int32(consumed)
+                    context.logger.debug("closing connection \(peer): \(String(cString: nghttp2_strerror(error)))")
+                    let code = error == NGHTTP2_ERR_FLOODED.rawValue ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR
+                    nghttp2_session_terminate_session(session, UInt32(code.rawValue))
                     flush()
-                    return close()
+                    if !isClosed { lingerClose() }
+                    return
                 }
             case .wouldBlock:
                 if io.wantsWritable { watchWritable(true) }
@@ -138,7 +146,7 @@ final class Connection: ReactorHandler {
     /// Serialises pending frames into the output buffer and writes as much as the socket takes.
     func flush() {
         flushScheduled = false
-        guard !isClosed else { return }
+        guard !isClosed, !isLingering else { return }
         while output.count - outputOffset < Self.outputHighWater {
             var chunk: UnsafePointer<UInt8>?
             let length = nghttp2_session_mem_send(session, &chunk)
@@ -150,9 +158,9 @@ final class Connection: ReactorHandler {
         if isClosed { return }
         let idle = output.count == outputOffset
         if idle, nghttp2_session_want_read(session) == 0, nghttp2_session_want_write(session) == 0 {
-            return close()
+            return lingerClose()
         }
-        if idle, isDraining, streams.isEmpty { return close() }
+        if idle, isDraining, streams.isEmpty { return lingerClose() }
     }
 
     private func writeOutput() {
@@ -288,6 +296,26 @@ final class Connection: ReactorHandler {
         nghttp2_session_terminate_session(session, UInt32(NGHTTP2_NO_ERROR.rawValue))
         flush()
         close()
+    }
+
+    /// Everything (including GOAWAY) is written: stop sending, drain input briefly, then close.
+    private func lingerClose() {
+        guard !isLingering, !isClosed else { return }
+        isLingering = true
+        io.shutdown()
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        housekeeping?.cancel()
+        housekeeping = reactor.schedule(afterNanoseconds: 500_000_000) { [weak self] in self?.close() }
+    }
+
+    private func discardInput(_ buffer: UnsafeMutableRawBufferPointer) {
+        for _ in 0..<16 {
+            switch io.read(into: buffer) {
+            case .transferred: continue
+            case .wouldBlock: return
+            case .closed: return close()
+            }
+        }
     }
 
     private func close() {

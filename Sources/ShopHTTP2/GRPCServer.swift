@@ -1,6 +1,9 @@
 import Atomics
 import Logging
 import ShopWire
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A gRPC server over HTTP/2: reactor threads, SO_REUSEPORT listeners, connections and calls
 /// routed through a `ServiceRouter`.
@@ -36,6 +39,8 @@ public final class GRPCServer: @unchecked Sendable {
     public func start() throws {
         precondition(!started, "GRPCServer.start() called twice")
         guard !configuration.listen.isEmpty else { throw ServerError("no listen address configured") }
+        // A peer that vanishes mid-write must not kill the process (TLS writes use write(2)).
+        signal(SIGPIPE, SIG_IGN)
         let context = try ServerContext(configuration: configuration, router: router, logger: logger)
         let reactorCount = max(1, configuration.reactors)
         for index in 0..<reactorCount {

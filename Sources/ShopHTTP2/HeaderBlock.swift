@@ -31,11 +31,11 @@ final class HeaderBlock {
     }
 
     func add(_ name: String, _ value: String) {
-        let start = bytes.count
-        bytes.append(contentsOf: name.utf8)
-        let nameLength = bytes.count - start
-        bytes.append(contentsOf: value.utf8)
-        fields.append((start, nameLength, bytes.count - start - nameLength))
+        var name = name
+        var value = value
+        name.withUTF8 { nameBytes in
+            value.withUTF8 { valueBytes in append(UnsafeRawBufferPointer(nameBytes), UnsafeRawBufferPointer(valueBytes)) }
+        }
     }
 
     func add(_ metadata: Metadata) {
