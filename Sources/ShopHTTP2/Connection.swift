@@ -172,7 +172,8 @@ final class Connection: ReactorHandler {
             case let .transferred(count):
                 outputOffset += count
             case .wouldBlock:
-                watchWritable(true)
+                // TLS waiting for the peer: the next read calls flush again.
+                watchWritable(!io.writeWaitsForInput)
                 return
             case .closed:
                 return close()
@@ -187,7 +188,7 @@ final class Connection: ReactorHandler {
     }
 
     private func watchWritable(_ on: Bool) {
-        guard on != watchingWritable, !isClosed else { return }
+        guard on != watchingWritable, !isClosed, !isLingering || !on else { return }
         watchingWritable = on
         reactor.modify(fd: fd, slot: slot, events: SHOP_EPOLLIN | SHOP_EPOLLRDHUP | (on ? SHOP_EPOLLOUT : 0))
     }

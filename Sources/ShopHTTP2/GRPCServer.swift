@@ -46,6 +46,19 @@ public final class GRPCServer: @unchecked Sendable {
         for index in 0..<reactorCount {
             states.append(ReactorState(reactor: try Reactor(index: index), context: context))
         }
+        do {
+            boundAddresses = try openListeners()
+        } catch {
+            for state in states { for listener in state.listeners { listener.close() } }
+            states.removeAll()
+            throw error
+        }
+        for state in states { try state.reactor.start() }
+        started = true
+    }
+
+    /// Binds every address on every reactor; port 0 becomes the kernel's choice for all of them.
+    private func openListeners() throws -> [String] {
         var bound: [String] = []
         for listen in configuration.listen {
             var resolved = try SocketAddress.resolve(host: listen.host, port: listen.port)
@@ -64,9 +77,7 @@ public final class GRPCServer: @unchecked Sendable {
                 bound.append(address.hostAndPort)
             }
         }
-        boundAddresses = bound
-        for state in states { try state.reactor.start() }
-        started = true
+        return bound
     }
 
     /// Starts graceful shutdown with the configured grace period.
