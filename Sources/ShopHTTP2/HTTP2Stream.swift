@@ -13,7 +13,10 @@ final class HTTP2Stream: ServerCall {
 
     // Request headers.
     private(set) var path = MethodPath(service: "", method: "")
-    private(set) var requestMetadata = Metadata()
+    /// Custom request headers as raw bytes (UInt32 lengths + bytes); turned into `Metadata`
+    /// only if a handler asks, so calls that never read metadata allocate nothing for it.
+    private var rawMetadata: [UInt8] = []
+    private var cachedMetadata: Metadata?
     private(set) var deadline: Deadline?
     private(set) var requestID = ""
     private var methodIsPOST = false
@@ -71,11 +74,38 @@ final class HTTP2Stream: ServerCall {
         case .grpcAcceptEncoding: acceptEncoding = String(decoding: value, as: UTF8.self)
         case .requestID:
             requestID = String(decoding: value, as: UTF8.self)
-            requestMetadata.add("x-request-id", requestID)
+            storeMetadata(name, value)
         case .metadata:
-            requestMetadata.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+            storeMetadata(name, value)
         }
         return true
+    }
+
+    private func storeMetadata(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        if rawMetadata.isEmpty { rawMetadata.reserveCapacity(256) }
+        withUnsafeBytes(of: UInt32(name.count)) { rawMetadata.append(contentsOf: $0) }
+        rawMetadata.append(contentsOf: name)
+        withUnsafeBytes(of: UInt32(value.count)) { rawMetadata.append(contentsOf: $0) }
+        rawMetadata.append(contentsOf: value)
+    }
+
+    var requestMetadata: Metadata {
+        if let cachedMetadata { return cachedMetadata }
+        var metadata = Metadata()
+        rawMetadata.withUnsafeBytes { raw in
+            var offset = 0
+            func next() -> String {
+                let length = Int(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                defer { offset += 4 + length }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[(offset + 4)..<(offset + 4 + length)]), as: UTF8.self)
+            }
+            while offset < raw.count {
+                let name = next()
+                metadata.add(name, next())
+            }
+        }
+        cachedMetadata = metadata
+        return metadata
     }
 
     /// The header block is complete: validate and start the call, or answer with an error.
@@ -253,13 +283,13 @@ final class HTTP2Stream: ServerCall {
         block.add("content-type", GRPCContentType.response)
         if includeEncoding, responseEncoding == .gzip { block.add("grpc-encoding", "gzip") }
         block.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeader)
-        block.add("x-request-id", requestID)
+        block.add("x-request-id", requestID, neverIndex: true)
         block.add(extraHeaders)
     }
 
     private func appendStatus(_ status: GRPCStatus, _ extra: Metadata, to block: HeaderBlock) {
         block.add("grpc-status", String(status.code.rawValue))
-        if !status.message.isEmpty { block.add("grpc-message", PercentEncoding.encode(status.message)) }
+        if !status.message.isEmpty { block.add("grpc-message", PercentEncoding.encode(status.message), neverIndex: true) }
         block.add(extra)
     }
 
@@ -271,7 +301,7 @@ final class HTTP2Stream: ServerCall {
         block.reset()
         block.add(":status", String(status))
         block.add("content-type", "text/plain")
-        block.add("x-request-id", requestID)
+        block.add("x-request-id", requestID, neverIndex: true)
         _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, nil) }
         connection.needsFlush()
     }

@@ -6,7 +6,7 @@ import ShopWire
 /// One per connection: `reset()` keeps the storage, so steady-state responses allocate nothing.
 final class HeaderBlock {
     private var bytes: [UInt8] = []
-    private var fields: [(nameStart: Int, nameLength: Int, valueLength: Int)] = []
+    private var fields: [(nameStart: Int, nameLength: Int, valueLength: Int, flags: UInt8)] = []
     private var nameValuePairs: [nghttp2_nv] = []
 
     init() {
@@ -25,9 +25,14 @@ final class HeaderBlock {
                UnsafeRawBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
     }
 
-    func add(_ name: StaticString, _ value: String) {
+    /// `neverIndex`: send as a literal outside HPACK's dynamic table (values unique per call,
+    /// such as request ids, would only evict the entries worth keeping).
+    func add(_ name: StaticString, _ value: String, neverIndex: Bool = false) {
         var value = value
-        value.withUTF8 { append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), UnsafeRawBufferPointer($0)) }
+        value.withUTF8 {
+            append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), UnsafeRawBufferPointer($0),
+                   flags: neverIndex ? UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue) : 0)
+        }
     }
 
     func add(_ name: String, _ value: String) {
@@ -42,11 +47,11 @@ final class HeaderBlock {
         for (name, value) in metadata { add(name, value) }
     }
 
-    private func append(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+    private func append(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, flags: UInt8 = 0) {
         let start = bytes.count
         bytes.append(contentsOf: name)
         bytes.append(contentsOf: value)
-        fields.append((start, name.count, value.count))
+        fields.append((start, name.count, value.count, flags))
     }
 
     /// Calls `body` with an `nghttp2_nv` array valid only during the call.
@@ -57,7 +62,7 @@ final class HeaderBlock {
             for field in fields {
                 nameValuePairs.append(nghttp2_nv(name: base + field.nameStart, value: base + field.nameStart + field.nameLength,
                                                  namelen: field.nameLength, valuelen: field.valueLength,
-                                                 flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                                                 flags: field.flags))
             }
             return nameValuePairs.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
         }
