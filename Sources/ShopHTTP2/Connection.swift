@@ -11,9 +11,11 @@ import Glibc
 final class Connection: ReactorHandler {
     let fd: Int32
     let peer: String
+    /// Strong: calls may outlive the server (a worker finishing late still reaches the executor).
+    let reactor: Reactor
+    let context: ServerContext
+    /// Only used on the reactor thread while the server runs.
     unowned let state: ReactorState
-    var reactor: Reactor { state.reactor }
-    var context: ServerContext { state.context }
     private(set) var session: OpaquePointer!
     private let io: ConnectionIO
     private var slot = -1
@@ -24,6 +26,13 @@ final class Connection: ReactorHandler {
     private var watchingWritable = false
     private var isClosed = false
     private var isDraining = false
+    /// Output is shut down after a final GOAWAY; input is read and dropped until the peer
+    /// closes (or a short timeout), so the kernel does not reset the connection and lose the
+    /// GOAWAY (a "lingering close").
+    private var isLingering = false
+
+    /// Scratch for building response header blocks (used and reset within one submit).
+    let headerBlock = HeaderBlock()
 
     /// gzip compressor shared by the responses of this connection (created on first use).
     private(set) lazy var compressor = GzipCompressor()
@@ -46,6 +55,8 @@ final class Connection: ReactorHandler {
         self.io = io
         self.peer = peer.grpcPeer
         self.state = state
+        self.reactor = state.reactor
+        self.context = state.context
         let now = Deadline.now().uptimeNanoseconds
         lastReadTime = now
         lastStreamActivity = now
@@ -87,6 +98,7 @@ final class Connection: ReactorHandler {
 
     private func readInput() {
         let buffer = state.readBuffer
+        if isLingering { return discardInput(buffer) }
         var budget = 1 << 20  // per wake-up, so one busy peer cannot starve the others
         while !isClosed, budget > 0 {
             switch io.read(into: buffer) {
@@ -99,10 +111,13 @@ final class Connection: ReactorHandler {
                 lastReadTime = Deadline.now().uptimeNanoseconds
                 let consumed = nghttp2_session_mem_recv(session, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
                 if consumed < 0 {
-                    // nghttp2 already queued GOAWAY where the protocol calls for one.
-                    context.logger.debug("closing connection \(peer): \(String(cString: nghttp2_strerror(Int32(consumed))))")
+                    let error = Int32(consumed)
+                    context.logger.debug("closing connection \(peer): \(String(cString: nghttp2_strerror(error)))")
+                    let code = error == NGHTTP2_ERR_FLOODED.rawValue ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR
+                    nghttp2_session_terminate_session(session, UInt32(code.rawValue))
                     flush()
-                    return close()
+                    if !isClosed { lingerClose() }
+                    return
                 }
             case .wouldBlock:
                 if io.wantsWritable { watchWritable(true) }
@@ -131,7 +146,7 @@ final class Connection: ReactorHandler {
     /// Serialises pending frames into the output buffer and writes as much as the socket takes.
     func flush() {
         flushScheduled = false
-        guard !isClosed else { return }
+        guard !isClosed, !isLingering else { return }
         while output.count - outputOffset < Self.outputHighWater {
             var chunk: UnsafePointer<UInt8>?
             let length = nghttp2_session_mem_send(session, &chunk)
@@ -143,9 +158,9 @@ final class Connection: ReactorHandler {
         if isClosed { return }
         let idle = output.count == outputOffset
         if idle, nghttp2_session_want_read(session) == 0, nghttp2_session_want_write(session) == 0 {
-            return close()
+            return lingerClose()
         }
-        if idle, isDraining, streams.isEmpty { return close() }
+        if idle, isDraining, streams.isEmpty { return lingerClose() }
     }
 
     private func writeOutput() {
@@ -157,7 +172,8 @@ final class Connection: ReactorHandler {
             case let .transferred(count):
                 outputOffset += count
             case .wouldBlock:
-                watchWritable(true)
+                // TLS waiting for the peer: the next read calls flush again.
+                watchWritable(!io.writeWaitsForInput)
                 return
             case .closed:
                 return close()
@@ -172,7 +188,7 @@ final class Connection: ReactorHandler {
     }
 
     private func watchWritable(_ on: Bool) {
-        guard on != watchingWritable, !isClosed else { return }
+        guard on != watchingWritable, !isClosed, !isLingering || !on else { return }
         watchingWritable = on
         reactor.modify(fd: fd, slot: slot, events: SHOP_EPOLLIN | SHOP_EPOLLRDHUP | (on ? SHOP_EPOLLOUT : 0))
     }
@@ -281,6 +297,26 @@ final class Connection: ReactorHandler {
         nghttp2_session_terminate_session(session, UInt32(NGHTTP2_NO_ERROR.rawValue))
         flush()
         close()
+    }
+
+    /// Everything (including GOAWAY) is written: stop sending, drain input briefly, then close.
+    private func lingerClose() {
+        guard !isLingering, !isClosed else { return }
+        isLingering = true
+        io.shutdown()
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        housekeeping?.cancel()
+        housekeeping = reactor.schedule(afterNanoseconds: 500_000_000) { [weak self] in self?.close() }
+    }
+
+    private func discardInput(_ buffer: UnsafeMutableRawBufferPointer) {
+        for _ in 0..<16 {
+            switch io.read(into: buffer) {
+            case .transferred: continue
+            case .wouldBlock: return
+            case .closed: return close()
+            }
+        }
     }
 
     private func close() {

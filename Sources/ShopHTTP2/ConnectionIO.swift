@@ -18,6 +18,9 @@ protocol ConnectionIO: AnyObject {
     var hasBufferedInput: Bool { get }
     /// The TLS handshake is waiting for the socket to become writable.
     var wantsWritable: Bool { get }
+    /// The last write would block until the peer sends something (TLS handshake WANT_READ):
+    /// waiting for EPOLLOUT would spin, the next read retries the write instead.
+    var writeWaitsForInput: Bool { get }
     /// Sends a TLS close_notify if applicable (best effort).
     func shutdown()
 }
@@ -43,6 +46,7 @@ final class PlainSocketIO: ConnectionIO {
 
     var hasBufferedInput: Bool { false }
     var wantsWritable: Bool { false }
+    var writeWaitsForInput: Bool { false }
     func shutdown() {}
 }
 
@@ -88,14 +92,23 @@ final class TLSSocketIO: ConnectionIO {
         if !handshakeComplete {
             switch handshake() {
             case .transferred: break
-            case let other: return other
+            case let other:
+                writeWaitsForInput = !wantsWritable
+                return other
             }
         }
         let rc = SSL_write(ssl, bytes.baseAddress, Int32(min(bytes.count, Int(Int32.max))))
-        return rc > 0 ? .transferred(Int(rc)) : classify(rc)
+        if rc > 0 {
+            writeWaitsForInput = false
+            return .transferred(Int(rc))
+        }
+        let result = classify(rc)
+        writeWaitsForInput = !wantsWritable
+        return result
     }
 
     var hasBufferedInput: Bool { handshakeComplete && SSL_pending(ssl) > 0 }
+    private(set) var writeWaitsForInput = false
 
     func shutdown() {
         if handshakeComplete { SSL_shutdown(ssl) }

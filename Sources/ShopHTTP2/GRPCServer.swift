@@ -1,6 +1,9 @@
 import Atomics
 import Logging
 import ShopWire
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A gRPC server over HTTP/2: reactor threads, SO_REUSEPORT listeners, connections and calls
 /// routed through a `ServiceRouter`.
@@ -17,8 +20,10 @@ public final class GRPCServer: @unchecked Sendable {
     private let router: ServiceRouter
     private let logger: Logger
     private var states: [ReactorState] = []
-    private let shutdownStarted = ManagedAtomic<Bool>(false)
-    private var started = false
+    private let shutdownRequested = ManagedAtomic<Bool>(false)
+    private let drainPerformed = ManagedAtomic<Bool>(false)
+    private let started = ManagedAtomic<Bool>(false)
+    private let requestedGraceNanos = ManagedAtomic<UInt64>(0)
 
     /// `host:port` of every listening address after `start()` (the real port when 0 was asked).
     public private(set) var boundAddresses: [String] = []
@@ -34,13 +39,32 @@ public final class GRPCServer: @unchecked Sendable {
 
     /// Binds every listen address on every reactor and starts the reactor threads.
     public func start() throws {
-        precondition(!started, "GRPCServer.start() called twice")
+        precondition(!started.load(ordering: .acquiring), "GRPCServer.start() called twice")
         guard !configuration.listen.isEmpty else { throw ServerError("no listen address configured") }
+        // A peer that vanishes mid-write must not kill the process (TLS writes use write(2)).
+        signal(SIGPIPE, SIG_IGN)
         let context = try ServerContext(configuration: configuration, router: router, logger: logger)
         let reactorCount = max(1, configuration.reactors)
         for index in 0..<reactorCount {
             states.append(ReactorState(reactor: try Reactor(index: index), context: context))
         }
+        do {
+            boundAddresses = try openListeners()
+        } catch {
+            for state in states { for listener in state.listeners { listener.close() } }
+            states.removeAll()
+            throw error
+        }
+        for state in states { try state.reactor.start() }
+        started.store(true, ordering: .sequentiallyConsistent)
+        // A shutdown asked for while starting (e.g. an early SIGTERM) happens now.
+        if shutdownRequested.load(ordering: .sequentiallyConsistent) {
+            performDrain(graceNanos: requestedGraceNanos.load(ordering: .sequentiallyConsistent))
+        }
+    }
+
+    /// Binds every address on every reactor; port 0 becomes the kernel's choice for all of them.
+    private func openListeners() throws -> [String] {
         var bound: [String] = []
         for listen in configuration.listen {
             var resolved = try SocketAddress.resolve(host: listen.host, port: listen.port)
@@ -59,9 +83,7 @@ public final class GRPCServer: @unchecked Sendable {
                 bound.append(address.hostAndPort)
             }
         }
-        boundAddresses = bound
-        for state in states { try state.reactor.start() }
-        started = true
+        return bound
     }
 
     /// Starts graceful shutdown with the configured grace period.
@@ -72,10 +94,19 @@ public final class GRPCServer: @unchecked Sendable {
     /// Stops accepting, sends GOAWAY on every connection and lets in-flight calls finish;
     /// after `grace`, cancels what is left. The reactors stop once their connections are gone.
     /// Safe to call from any thread, more than once (later calls do nothing).
+    /// Called before `start()` finishes, the shutdown begins as soon as the server is up.
     public func beginGracefulShutdown(grace: Duration) {
-        guard started, !shutdownStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        requestedGraceNanos.store(grace.nanoseconds, ordering: .sequentiallyConsistent)
+        guard !shutdownRequested.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        if started.load(ordering: .sequentiallyConsistent) {
+            performDrain(graceNanos: grace.nanoseconds)
+        }
+    }
+
+    /// Runs once, from whichever of `start()` and `beginGracefulShutdown` sees both flags.
+    private func performDrain(graceNanos: UInt64) {
+        guard !drainPerformed.exchange(true, ordering: .sequentiallyConsistent) else { return }
         onDrainStart?()
-        let graceNanos = grace.nanoseconds
         for state in states {
             state.reactor.executeUnchecked { [state] in
                 state.onDrained = { [unowned state] in state.reactor.stop() }

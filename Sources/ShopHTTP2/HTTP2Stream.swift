@@ -13,12 +13,15 @@ final class HTTP2Stream: ServerCall {
 
     // Request headers.
     private(set) var path = MethodPath(service: "", method: "")
-    private(set) var requestMetadata = Metadata()
+    /// Custom request headers as raw bytes (UInt32 lengths + bytes); turned into `Metadata`
+    /// only if a handler asks, so calls that never read metadata allocate nothing for it.
+    private var rawMetadata: [UInt8] = []
+    private var cachedMetadata: Metadata?
     private(set) var deadline: Deadline?
     private(set) var requestID = ""
-    private var method: String?
-    private var rawPath: String?
-    private var contentType: String?
+    private var methodIsPOST = false
+    private var pathIsValid = false
+    private var contentTypeIsGRPC = false
     private var timeout: String?
     private var requestEncoding: String?
     private var acceptEncoding: String?
@@ -39,7 +42,7 @@ final class HTTP2Stream: ServerCall {
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
     private var dataDeferred = false
-    private var trailers: HeaderBlock?
+    private var pendingStatus: (status: GRPCStatus, trailers: Metadata)?
 
     init(id: Int32, connection: Connection) {
         self.id = id
@@ -55,36 +58,64 @@ final class HTTP2Stream: ServerCall {
     func receiveHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
         headerBytes += name.count + value.count + 32
         guard headerBytes <= connection.context.limits.maxHeaderListSize else { return false }
-        let valueString = String(decoding: value, as: UTF8.self)
-        if name.first == UInt8(ascii: ":") {
-            if name.elementsEqual(":method".utf8) { method = valueString }
-            else if name.elementsEqual(":path".utf8) { rawPath = valueString }
-            return true
-        }
-        let nameString = String(decoding: name, as: UTF8.self)
-        switch nameString {
-        case "content-type": contentType = valueString
-        case "te": break
-        case "grpc-timeout": timeout = valueString
-        case "grpc-encoding": requestEncoding = valueString
-        case "grpc-accept-encoding": acceptEncoding = valueString
-        case "x-request-id":
-            requestID = valueString
-            requestMetadata.add(nameString, valueString)
-        default: requestMetadata.add(nameString, valueString)
+        switch RequestHeaderName(name) {
+        case .method: methodIsPOST = RequestHeaderName.equal(value, "POST")
+        case .path:
+            if let parsed = MethodPath(pathBytes: value) {
+                path = parsed
+                pathIsValid = true
+            }
+        case .contentType:
+            contentTypeIsGRPC = RequestHeaderName.equal(value, "application/grpc")
+                || GRPCContentType.isSupported(String(decoding: value, as: UTF8.self))
+        case .te, .otherPseudo: break
+        case .grpcTimeout: timeout = String(decoding: value, as: UTF8.self)
+        case .grpcEncoding: requestEncoding = String(decoding: value, as: UTF8.self)
+        case .grpcAcceptEncoding: acceptEncoding = String(decoding: value, as: UTF8.self)
+        case .requestID:
+            requestID = String(decoding: value, as: UTF8.self)
+            storeMetadata(name, value)
+        case .metadata:
+            storeMetadata(name, value)
         }
         return true
+    }
+
+    private func storeMetadata(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        if rawMetadata.isEmpty { rawMetadata.reserveCapacity(256) }
+        withUnsafeBytes(of: UInt32(name.count)) { rawMetadata.append(contentsOf: $0) }
+        rawMetadata.append(contentsOf: name)
+        withUnsafeBytes(of: UInt32(value.count)) { rawMetadata.append(contentsOf: $0) }
+        rawMetadata.append(contentsOf: value)
+    }
+
+    var requestMetadata: Metadata {
+        if let cachedMetadata { return cachedMetadata }
+        var metadata = Metadata()
+        rawMetadata.withUnsafeBytes { raw in
+            var offset = 0
+            func next() -> String {
+                let length = Int(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                defer { offset += 4 + length }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[(offset + 4)..<(offset + 4 + length)]), as: UTF8.self)
+            }
+            while offset < raw.count {
+                let name = next()
+                metadata.add(name, next())
+            }
+        }
+        cachedMetadata = metadata
+        return metadata
     }
 
     /// The header block is complete: validate and start the call, or answer with an error.
     func headersComplete() {
         if requestID.isEmpty { requestID = connection.state.nextRequestID() }
-        guard method == "POST" else { return respondHTTPError(status: 405) }
-        guard let contentType, GRPCContentType.isSupported(contentType) else { return respondHTTPError(status: 415) }
-        guard let rawPath, let path = MethodPath(path: rawPath) else {
-            return finish(status: GRPCStatus(.unimplemented, "malformed method path '\(rawPath ?? "")'"), trailers: Metadata())
+        guard methodIsPOST else { return respondHTTPError(status: 405) }
+        guard contentTypeIsGRPC else { return respondHTTPError(status: 415) }
+        guard pathIsValid else {
+            return finish(status: GRPCStatus(.unimplemented, "malformed :path; expected /package.Service/Method"), trailers: Metadata())
         }
-        self.path = path
         let encoding: MessageEncoding
         if let requestEncoding {
             guard let supported = MessageEncoding(header: requestEncoding) else {
@@ -185,16 +216,16 @@ final class HTTP2Stream: ServerCall {
         deadlineTimer?.cancel()
         deadlineTimer = nil
         handler = nil
-        var block = HeaderBlock()
         if !headersSubmitted {
             // Trailers-only: one HEADERS frame with END_STREAM.
             headersSubmitted = true
-            appendResponseHeaders(to: &block, includeEncoding: false)
-            appendStatus(status, extra, to: &block)
+            let block = connection.headerBlock
+            block.reset()
+            appendResponseHeaders(to: block, includeEncoding: false)
+            appendStatus(status, extra, to: block)
             _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, nil) }
         } else {
-            appendStatus(status, extra, to: &block)
-            trailers = block
+            pendingStatus = (status, extra)
             if dataDeferred {
                 dataDeferred = false
                 nghttp2_session_resume_data(connection.session, id)
@@ -218,10 +249,13 @@ final class HTTP2Stream: ServerCall {
                 outboundOffset = 0
             }
         }
-        if outboundOffset == outbound.count, let trailers {
-            self.trailers = nil
+        if outboundOffset == outbound.count, let pendingStatus {
+            self.pendingStatus = nil
             flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue) | UInt32(NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
-            _ = trailers.withNameValuePairs { nghttp2_submit_trailer(connection.session, id, $0, $1) }
+            let block = connection.headerBlock
+            block.reset()
+            appendStatus(pendingStatus.status, pendingStatus.trailers, to: block)
+            _ = block.withNameValuePairs { nghttp2_submit_trailer(connection.session, id, $0, $1) }
             return copied
         }
         if copied == 0 {
@@ -235,26 +269,27 @@ final class HTTP2Stream: ServerCall {
 
     private func submitResponseHeaders() {
         headersSubmitted = true
-        var block = HeaderBlock()
-        appendResponseHeaders(to: &block, includeEncoding: true)
+        let block = connection.headerBlock
+        block.reset()
+        appendResponseHeaders(to: block, includeEncoding: true)
         var provider = nghttp2_data_provider()
         provider.source.ptr = Unmanaged.passUnretained(self).toOpaque()
         provider.read_callback = SessionCallbacks.readResponseData
         _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, &provider) }
     }
 
-    private func appendResponseHeaders(to block: inout HeaderBlock, includeEncoding: Bool) {
+    private func appendResponseHeaders(to block: HeaderBlock, includeEncoding: Bool) {
         block.add(":status", "200")
         block.add("content-type", GRPCContentType.response)
         if includeEncoding, responseEncoding == .gzip { block.add("grpc-encoding", "gzip") }
         block.add("grpc-accept-encoding", MessageEncoding.acceptEncodingHeader)
-        block.add("x-request-id", requestID)
+        block.add("x-request-id", requestID, neverIndex: true)
         block.add(extraHeaders)
     }
 
-    private func appendStatus(_ status: GRPCStatus, _ extra: Metadata, to block: inout HeaderBlock) {
+    private func appendStatus(_ status: GRPCStatus, _ extra: Metadata, to block: HeaderBlock) {
         block.add("grpc-status", String(status.code.rawValue))
-        if !status.message.isEmpty { block.add("grpc-message", PercentEncoding.encode(status.message)) }
+        if !status.message.isEmpty { block.add("grpc-message", PercentEncoding.encode(status.message), neverIndex: true) }
         block.add(extra)
     }
 
@@ -262,10 +297,11 @@ final class HTTP2Stream: ServerCall {
     private func respondHTTPError(status: Int) {
         isFinished = true
         headersSubmitted = true
-        var block = HeaderBlock()
+        let block = connection.headerBlock
+        block.reset()
         block.add(":status", String(status))
         block.add("content-type", "text/plain")
-        block.add("x-request-id", requestID)
+        block.add("x-request-id", requestID, neverIndex: true)
         _ = block.withNameValuePairs { nghttp2_submit_response(connection.session, id, $0, $1, nil) }
         connection.needsFlush()
     }

@@ -44,12 +44,26 @@ final class Listener: ReactorHandler {
             let client = withUnsafeMutablePointer(to: &peer.storage) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { shop_accept4(fd, $0, &peer.length) }
             }
-            if client < 0 { return }  // EAGAIN, or a transient error (EMFILE, ECONNABORTED)
+            if client < 0 {
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { pauseAccepting() }
+                return  // EAGAIN, or a transient error such as ECONNABORTED
+            }
             accept(client, peer)
         }
     }
 
     func flush() {}
+
+    /// Out of descriptors or memory: the pending connection stays queued and epoll would report
+    /// it again at once, so stop watching the socket for a moment instead of spinning.
+    private func pauseAccepting() {
+        guard slot >= 0 else { return }
+        reactor.modify(fd: fd, slot: slot, events: 0)
+        reactor.schedule(afterNanoseconds: 100_000_000) { [weak self] in
+            guard let self, self.slot >= 0 else { return }
+            self.reactor.modify(fd: self.fd, slot: self.slot, events: SHOP_EPOLLIN)
+        }
+    }
 
     /// Stops accepting and closes the socket (reactor thread).
     func close() {

@@ -164,7 +164,10 @@ public final class Reactor: CallExecutor, @unchecked Sendable {
                     }
                 }
             }
-            if !timers.isEmpty { timers.fireExpired(now: Deadline.now().uptimeNanoseconds) }
+            if !timers.isEmpty {
+                let now = Deadline.now().uptimeNanoseconds
+                while let timer = timers.popExpired(now: now) { timer.fire() }
+            }
             flushAll()
         }
         timers.removeAll()

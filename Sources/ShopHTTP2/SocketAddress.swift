@@ -1,3 +1,4 @@
+import CShopSys
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -12,6 +12,13 @@ final class ReactorTimer {
     /// Prevents the action from running; releases what it captured.
     func cancel() { action = nil }
 
+    /// Runs the action once (the reactor calls this when the deadline has passed).
+    func fire() {
+        guard let action else { return }
+        self.action = nil
+        action()
+    }
+
     var isActive: Bool { action != nil }
 }
 
@@ -39,15 +46,14 @@ struct TimerHeap {
         return heap.first?.deadline
     }
 
-    /// Runs (and removes) every active timer whose deadline is at or before `now`.
-    mutating func fireExpired(now: UInt64) {
+    /// Removes and returns the earliest timer due at or before `now`, if any. The caller runs
+    /// it after this returns, so actions may schedule new timers.
+    mutating func popExpired(now: UInt64) -> ReactorTimer? {
         while let top = heap.first, top.deadline <= now {
             removeTop()
-            if let action = top.action {
-                top.action = nil
-                action()
-            }
+            if top.isActive { return top }
         }
+        return nil
     }
 
     /// Cancels every timer (used when the reactor stops).

@@ -31,6 +31,9 @@ struct ServeCommand: ParsableCommand {
         let router = ServiceWiring.makeRouter(settings: settings, logger: logger)
         let server = GRPCServer(configuration: settings.server, router: router.router, logger: logger)
         server.onDrainStart = router.onDrainStart
+        // Before start(): a signal that arrives while binding still means "shut down gracefully".
+        let signals = ShutdownSignals(logger: logger) { server.beginGracefulShutdown() }
+        signals.install()
         do {
             try server.start()
         } catch {
@@ -45,8 +48,6 @@ struct ServeCommand: ParsableCommand {
             "reactors": "\(settings.server.reactors)", "workers": "\(settings.workers)",
             "models": "\(settings.modelsDirectory)", "services": "\(router.router.serviceNames)",
         ])
-        let signals = ShutdownSignals(logger: logger) { server.beginGracefulShutdown() }
-        signals.install()
         server.waitUntilStopped()
         logger.info("stopped")
     }

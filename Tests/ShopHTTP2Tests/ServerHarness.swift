@@ -52,41 +52,37 @@ final class ServerHarness {
         return object
     }
 
-    /// Runs a command with a time bound; returns stdout (stderr appended on failure).
+    /// Runs a command with a time bound; returns stdout (stderr appended when failure is allowed).
+    /// Output goes to temporary files, so no pipe-reading threads are involved.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
                     allowFailure: Bool = false) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/\(executable)")
         process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let group = DispatchGroup()
-        let outData = DataBox()
-        let errData = DataBox()
-        group.enter()
-        DispatchQueue.global().async { outData.data = stdout.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData.data = stderr.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if group.wait(timeout: .now() + timeout) == .timedOut {
+        let end = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < end { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
             process.terminate()
             throw ServerError("\(executable) \(arguments) timed out")
         }
-        process.waitUntilExit()
-        let out = String(decoding: outData.data, as: UTF8.self)
-        let err = String(decoding: errData.data, as: UTF8.self)
+        let out = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
+        let err = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
         if process.terminationStatus != 0, !allowFailure {
             throw ServerError("\(executable) exited \(process.terminationStatus): \(out)\n\(err)")
         }
         return allowFailure ? out + err : out
     }
-}
-
-/// Collects a pipe's bytes on a reader thread; read only after the DispatchGroup wait.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }
