@@ -87,6 +87,13 @@ start_server() {
   exit 1
 }
 
+# show_server_log NAME: what the server wrote (after a failure; a crash report
+# starts with its cause, so the head is what matters).
+show_server_log() {
+  echo "--- $1 server output (first 80 lines):" >&2
+  head -n 80 "$work/$1.server.log" >&2
+}
+
 stop_server() {
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
@@ -98,6 +105,7 @@ verify() {
   if ! timeout 60 "$cpp_build/interop_client" --target "$address" --stock-server --only 'Check("") is SERVING' >"$work/$1.verify.log" 2>&1; then
     echo "bench-transport: $1 does not answer Health/Check correctly:" >&2
     cat "$work/$1.verify.log" >&2
+    show_server_log "$1"
     exit 1
   fi
 }
@@ -111,7 +119,7 @@ measure() {
     h2load -t 1 -c "$clients" -m "$streams" -D "$duration" --warm-up-time="$warmup" \
       -d "$work/check.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
       --log-file="$work/$name.log" "http://$address/grpc.health.v1.Health/Check" >"$work/$name.h2load" 2>&1 || {
-    echo "bench-transport: h2load failed against $name:" >&2; cat "$work/$name.h2load" >&2; exit 1; }
+    echo "bench-transport: h2load failed against $name:" >&2; cat "$work/$name.h2load" >&2; show_server_log "$name"; exit 1; }
   verify "$name"
   grep -E '^(finished in|requests:|status codes:)' "$work/$name.h2load" | sed 's/^/   /'
 }
