@@ -9,6 +9,17 @@ enum SessionCallbacks {
         nghttp2_session_callbacks_new(&pointer)
         let callbacks = pointer!
 
+        // RFC 9113 §5.1.1: a new stream id must exceed every id the client used before.
+        // nghttp2 1.52 silently ignores HEADERS that open a stream below the last one; failing
+        // the callback makes mem_recv fail, and the connection ends with GOAWAY(PROTOCOL_ERROR).
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks) { session, header, _ in
+            guard let session, let header, header.pointee.type == UInt8(NGHTTP2_HEADERS.rawValue) else { return 0 }
+            let streamID = header.pointee.stream_id
+            guard streamID % 2 == 1, nghttp2_session_find_stream(session, streamID) == nil else { return 0 }
+            return streamID <= nghttp2_session_get_last_proc_stream_id(session)
+                ? Int32(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) : 0
+        }
+
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { session, frame, userData in
             guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
                   frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
