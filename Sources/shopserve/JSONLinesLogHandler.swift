@@ -3,24 +3,18 @@ import Logging
 
 /// One JSON object per log line on stderr, for log collectors:
 /// `{"ts":"…","level":"info","logger":"shopserve","message":"…", <metadata>…}`.
-struct JSONLinesLogHandler: LogHandler {
+struct JSONLinesLogHandler: MetadataCarryingLogHandler {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
     init(label: String) { self.label = label }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
     func log(event: LogEvent) {
-        let level = event.level, message = event.message, explicit = event.metadata
         var object: [String: Any] = [
-            "ts": LoggingSetup.timestamp(), "level": level.rawValue, "logger": label, "message": message.description,
+            "ts": LoggingSetup.timestamp(), "level": event.level.rawValue, "logger": label, "message": event.message.description,
         ]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) where object[key] == nil {
+        for (key, value) in metadata(of: event) where object[key] == nil {
             object[key] = Self.json(value)
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
