@@ -72,6 +72,10 @@ final class HardeningTests: XCTestCase {
 
     func testConnectionCap() throws {
         let result = try attack("connections:3") { $0.limits.maxConnections = 2 }
-        XCTAssertEqual(result["closed"] as? [Bool], [false, false, true], "\(result)")
+        // Each reactor accepts from its own SO_REUSEPORT socket, so which of the three
+        // simultaneous connections is refused is not ordered; the cap is what matters.
+        let closed = result["closed"] as? [Bool] ?? []
+        XCTAssertEqual(closed.count, 3, "\(result)")
+        XCTAssertEqual(closed.filter { $0 }.count, 1, "\(result)")
     }
 }
