@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "CShopSys"),
 
         // Generated protobuf-c code + descriptor set (tools/gen-protos.sh; never edited by hand).
@@ -50,7 +52,7 @@ let package = Package(
         ]),
         // Model repository (safetensors mmap, versions, reload), layers, vector index, models.
         .target(name: "ShopModels", dependencies: [
-            "ShopKernels", "COpenSSL",
+            "ShopKernels", "ShopScheduler", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Dynamic batching, deadlines, back-pressure.
@@ -62,8 +64,9 @@ let package = Package(
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // RPC services: the five shop services, health, reflection.
+        .target(name: "ShopImaging", dependencies: ["CPNG", "CTurboJPEG"]),
         .target(name: "ShopServices", dependencies: [
-            "ShopWire", "ShopProtoC", "ShopModels", "ShopScheduler", "CProtobufC",
+            "ShopWire", "ShopProtoC", "ShopModels", "ShopScheduler", "ShopImaging", "CProtobufC",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "shopserve", dependencies: [
@@ -82,13 +85,15 @@ let package = Package(
         .executableTarget(name: "KernelBench", dependencies: ["ShopKernels", "ShopModels", "CShopSys"], path: "Benchmarks/KernelBench"),
         .executableTarget(name: "SchedulerBench", dependencies: ["ShopScheduler", "ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/SchedulerBench"),
         .executableTarget(name: "ModelLoadBench", dependencies: ["ShopModels"], path: "Benchmarks/ModelLoadBench"),
+        .executableTarget(name: "VectorSearchBench", dependencies: ["ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/VectorSearchBench"),
 
         // Tests.
         .testTarget(name: "ShopWireTests", dependencies: ["ShopWire"]),
         .testTarget(name: "ShopHTTP2Tests", dependencies: ["ShopHTTP2", "ShopWire"]),
         .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire", "shopctl"]),
         .testTarget(name: "ShopKernelsTests", dependencies: ["ShopKernels"]),
-        .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels"]),
+        .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels", "ShopScheduler"]),
+        .testTarget(name: "ShopImagingTests", dependencies: ["ShopImaging"]),
         .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),
         .testTarget(name: "ShopServicesTests", dependencies: ["ShopServices", "ShopWire", "ShopProtoC"]),
     ],

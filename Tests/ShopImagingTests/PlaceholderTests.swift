@@ -1,0 +1,4 @@
+import XCTest
+@testable import ShopImaging
+
+final class ShopImagingPlaceholderTests: XCTestCase {}
