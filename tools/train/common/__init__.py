@@ -1,0 +1,1 @@
+"""Shared pieces of the training tools: publishing a model version (export)."""
