@@ -197,4 +197,24 @@ final class LayerLinearTests: XCTestCase {
         // Each layer doubles the all-equal row: acc = 4·127, y = acc·(x/127)·0.5 = 2x.
         for value in out { XCTAssertEqual(value, 8, accuracy: 1e-5) }
     }
+
+    func testConcurrentForwardsGiveTheSameNumbers() throws {
+        var rng = SplitMix64(seed: 12)
+        let layers = try [(40, 64, Activation.relu), (64, 24, .tanh), (24, 3, .sigmoid)].map { k, n, act in
+            try QuantizedLinear(int8Weights: rng.int8s(n * k), scales: rng.floats(n, 0.002...0.02), bias: rng.floats(n),
+                                outputFeatures: n, inputFeatures: k, activation: act)
+        }
+        let mlp = try MLP(layers: layers)
+        let inputs = (0..<4).map { _ in rng.floats(33 * 40) }
+        let expected = inputs.map { mlp.run($0, rows: 33) }
+        let results = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: 4 * 20)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for i in 0..<20 { results[worker * 20 + i] = mlp.run(inputs[(worker + i) % 4], rows: 33) }
+        }
+        for worker in 0..<4 {
+            for i in 0..<20 { XCTAssertEqual(results[worker * 20 + i], expected[(worker + i) % 4], "worker \(worker) run \(i)") }
+        }
+    }
 }

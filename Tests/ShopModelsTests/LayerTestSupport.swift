@@ -73,19 +73,8 @@ func assertClose(_ actual: [Float], _ expected: [Float], relative: Float = 1e-5,
     assertClose(actual, expected, tolerance: expected.map { abs($0) * relative + absolute }, message, file: file, line: line)
 }
 
-extension QuantizedLinear {
+extension RowLayer {
     /// Runs the layer on an array of `rows` rows.
-    func run(_ x: [Float], rows: Int) -> [Float] {
-        var out = [Float](repeating: .nan, count: rows * outputFeatures)
-        LayerScratch.withAllocated(bytes: scratchBytes(rows: rows)) { scratch in
-            forward(x, rows: rows, output: &out, scratch: &scratch)
-        }
-        return out
-    }
-}
-
-extension MLP {
-    /// Runs the MLP on an array of `rows` rows.
     func run(_ x: [Float], rows: Int) -> [Float] {
         var out = [Float](repeating: .nan, count: rows * outputFeatures)
         LayerScratch.withAllocated(bytes: scratchBytes(rows: rows)) { scratch in

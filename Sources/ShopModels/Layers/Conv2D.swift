@@ -49,12 +49,7 @@ public final class Conv2D: @unchecked Sendable {
         guard outChannels >= 0, kernelHeight >= 0, kernelWidth >= 0, inChannels >= 0 else {
             throw LayerError("\(name): negative shape")
         }
-        try requireCount(scales, outChannels, "\(name).weight.scale")
-        try requireFinite(scales, "\(name).weight.scale")
-        if let bias {
-            try requireCount(bias, outChannels, "\(name).bias")
-            try requireFinite(bias, "\(name).bias")
-        }
+        try validateScalesAndBias(scales, bias, count: outChannels, name: name)
         let packed = try int8Weights.withUnsafeBufferPointer {
             try PackedWeights($0, n: outChannels, k: kernelHeight * kernelWidth * inChannels, what: "\(name).weight")
         }

@@ -2,7 +2,7 @@
 /// the caller's ``LayerScratch`` (two ping-pong buffers of `rows × widest hidden layer`).
 ///
 /// Immutable after init: `forward` is safe from several threads at once (each with its own scratch).
-public final class MLP: @unchecked Sendable {
+public final class MLP: RowLayer, @unchecked Sendable {
     /// The layers, first to last.
     public let layers: [QuantizedLinear]
     /// Features of each input row (the first layer's).
@@ -43,14 +43,6 @@ public final class MLP: @unchecked Sendable {
         let buffers = layers.count > 2 ? 2 : layers.count - 1
         let own = buffers * LayerScratch.size(floats: rows * hiddenWidth)
         return own + (layers.map { $0.scratchBytes(rows: rows) }.max() ?? 0)
-    }
-
-    /// `output = layers[n-1](…layers[0](input))` for `rows` rows; input `[rows, inputFeatures]`,
-    /// output `[rows, outputFeatures]`, row-major and dense.
-    public func forward(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-                        scratch: inout LayerScratch) {
-        forward(input, rows: rows, inputStride: inputFeatures, output: output, outputStride: outputFeatures,
-                scratch: &scratch)
     }
 
     /// Like ``forward(_:rows:output:scratch:)`` with row strides in floats for the input and output.

@@ -13,7 +13,7 @@ import ShopKernels
 /// The weights are packed once at load (`shop_pack_weights`) and owned by the layer; the layer is
 /// immutable afterwards, so any number of threads may call `forward` at once. Rows are independent:
 /// a row gives the same numbers alone as inside any batch.
-public final class QuantizedLinear: @unchecked Sendable {
+public final class QuantizedLinear: RowLayer, @unchecked Sendable {
     /// The tensor prefix (or a caller-given name), used in messages.
     public let name: String
     /// K: features of each input row.
@@ -72,12 +72,7 @@ public final class QuantizedLinear: @unchecked Sendable {
     public init(name: String = "linear", int8Weights: [Int8], scales: [Float], bias: [Float]?,
                 outputFeatures: Int, inputFeatures: Int, activation: Activation) throws {
         guard outputFeatures >= 0, inputFeatures >= 0 else { throw LayerError("\(name): negative shape") }
-        try requireCount(scales, outputFeatures, "\(name).weight.scale")
-        try requireFinite(scales, "\(name).weight.scale")
-        if let bias {
-            try requireCount(bias, outputFeatures, "\(name).bias")
-            try requireFinite(bias, "\(name).bias")
-        }
+        try validateScalesAndBias(scales, bias, count: outputFeatures, name: name)
         let packed = try int8Weights.withUnsafeBufferPointer {
             try PackedWeights($0, n: outputFeatures, k: inputFeatures, what: "\(name).weight")
         }
@@ -93,12 +88,8 @@ public final class QuantizedLinear: @unchecked Sendable {
     public init(name: String = "linear", fp32Weights: [Float], bias: [Float]?,
                 outputFeatures: Int, inputFeatures: Int, activation: Activation) throws {
         guard outputFeatures >= 0, inputFeatures >= 0 else { throw LayerError("\(name): negative shape") }
-        try requireCount(fp32Weights, outputFeatures * inputFeatures, "\(name).weight")
-        try requireFinite(fp32Weights, "\(name).weight")
-        if let bias {
-            try requireCount(bias, outputFeatures, "\(name).bias")
-            try requireFinite(bias, "\(name).bias")
-        }
+        try validateFiniteVector(fp32Weights, count: outputFeatures * inputFeatures, "\(name).weight")
+        try validateFiniteVector(bias, count: outputFeatures, "\(name).bias")
         weights = .fp32(fp32Weights)
         self.bias = bias
         self.name = name
@@ -109,15 +100,6 @@ public final class QuantizedLinear: @unchecked Sendable {
 
     /// Scratch bytes `forward` needs for `rows` rows (0: the kernel uses its own per-thread buffer).
     public func scratchBytes(rows: Int) -> Int { 0 }
-
-    /// `output[r, :] = act(input[r, :]·Wᵀ + b)` for `rows` rows; input `[rows, inputFeatures]` and
-    /// output `[rows, outputFeatures]`, both row-major and dense.
-    @inline(__always)
-    public func forward(_ input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
-                        scratch: inout LayerScratch) {
-        forward(input, rows: rows, inputStride: inputFeatures, output: output, outputStride: outputFeatures,
-                scratch: &scratch)
-    }
 
     /// Like ``forward(_:rows:output:scratch:)`` with row strides (in floats): `inputStride >=
     /// inputFeatures`, `outputStride >= outputFeatures` — e.g. to write into a column slice of a

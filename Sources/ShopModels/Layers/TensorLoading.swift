@@ -51,3 +51,16 @@ func requireFinite(_ values: [Float], _ what: String) throws {
         throw LayerError("\(what)[\(bad)] is \(values[bad])")
     }
 }
+
+/// Checks an array of `count` finite values (nil passes: an absent optional tensor).
+func validateFiniteVector(_ values: [Float]?, count: Int, _ what: String) throws {
+    guard let values else { return }
+    try requireCount(values, count, what)
+    try requireFinite(values, what)
+}
+
+/// Checks per-output-channel scales and an optional bias given as arrays (`count` values each, finite).
+func validateScalesAndBias(_ scales: [Float], _ bias: [Float]?, count: Int, name: String) throws {
+    try validateFiniteVector(scales, count: count, "\(name).weight.scale")
+    try validateFiniteVector(bias, count: count, "\(name).bias")
+}
