@@ -46,7 +46,8 @@ enum ServiceWiring {
         }
         let repository = try ModelRepository(
             root: settings.modelsDirectory,
-            configuration: ModelRepository.Configuration(pollInterval: settings.modelPollInterval),
+            configuration: ModelRepository.Configuration(defaultPolicy: .latest(settings.modelVersions),
+                                                         pollInterval: settings.modelPollInterval),
             registry: DefaultModelKinds.makeRegistry(),
             logger: Logger(label: "shopserve.models"))
         let scheduler = BatchScheduler(configuration: SchedulerConfiguration(
