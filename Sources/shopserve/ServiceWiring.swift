@@ -44,14 +44,10 @@ enum ServiceWiring {
             logger.warning("no model repository at \(settings.modelsDirectory): serving without models (use --models DIR)")
             return nil
         }
-        let repository = try ModelRepository(
+        return try ModelServing.open(
             root: settings.modelsDirectory,
-            configuration: ModelRepository.Configuration(defaultPolicy: .latest(settings.modelVersions),
-                                                         pollInterval: settings.modelPollInterval),
-            registry: DefaultModelKinds.makeRegistry(),
-            logger: Logger(label: "shopserve.models"))
-        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(
-            workerCount: settings.workers, pinWorkers: settings.pinWorkers))
-        return ModelServing(repository: repository, scheduler: scheduler, logger: Logger(label: "shopserve.serving"))
+            repository: ModelRepository.Configuration(defaultPolicy: .latest(settings.modelVersions),
+                                                      pollInterval: settings.modelPollInterval),
+            scheduler: SchedulerConfiguration(workerCount: settings.workers, pinWorkers: settings.pinWorkers))
     }
 }
