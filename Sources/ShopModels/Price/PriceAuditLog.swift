@@ -17,27 +17,22 @@ public final class PriceAuditLog: @unchecked Sendable {
 
     public let destination: Destination
     /// Most records waiting for the writer.
-    public let maxPendingRecords: Int
+    public var maxPendingRecords: Int { queue.capacity }
 
-    private let handle: FileHandle
-    private let ownsHandle: Bool
-    private let condition = NSCondition()
-    private var pending: [PriceAuditRecord] = []
-    private var written = 0
-    private var appended = 0
-    private var dropped = 0
-    private var stopping = false
-    private var thread: Thread?
+    private let queue: AuditQueue
+
+    /// A log on standard output.
+    public convenience init(maxPendingRecords: Int = 100_000) {
+        self.init(queue: AuditQueue(handle: FileHandle.standardOutput, ownsHandle: false, capacity: maxPendingRecords),
+                  destination: .standardOutput)
+    }
 
     /// Opens the destination (a file is created if needed and appended to) and starts the writer.
     /// - Throws: ``PricingInputError`` (field `audit log`) when the file cannot be created or opened.
-    public init(destination: Destination, maxPendingRecords: Int = 100_000) throws {
-        self.destination = destination
-        self.maxPendingRecords = maxPendingRecords
+    public convenience init(destination: Destination, maxPendingRecords: Int = 100_000) throws {
         switch destination {
         case .standardOutput:
-            handle = FileHandle.standardOutput
-            ownsHandle = false
+            self.init(maxPendingRecords: maxPendingRecords)
         case .file(let path):
             if !FileManager.default.fileExists(atPath: path) {
                 guard FileManager.default.createFile(atPath: path, contents: nil) else {
@@ -48,40 +43,70 @@ public final class PriceAuditLog: @unchecked Sendable {
                 throw PricingInputError("audit log", "cannot open \(path) for writing")
             }
             opened.seekToEndOfFile()
-            handle = opened
-            ownsHandle = true
+            self.init(queue: AuditQueue(handle: opened, ownsHandle: true, capacity: maxPendingRecords), destination: destination)
         }
-        let thread = Thread { [unowned self] in self.writeLoop() }
+    }
+
+    private init(queue: AuditQueue, destination: Destination) {
+        self.queue = queue
+        self.destination = destination
+        let thread = Thread { queue.writeLoop() }  // the thread keeps the queue, not the log
         thread.name = "price-audit"
-        self.thread = thread
         thread.start()
     }
 
     deinit {
-        close()
+        queue.close()
     }
 
-    /// Queues records for writing; never blocks on I/O.
-    public func append(_ records: [PriceAuditRecord]) {
-        condition.lock()
-        let room = max(0, maxPendingRecords - pending.count)
-        pending.append(contentsOf: records.prefix(room))
-        appended += min(room, records.count)
-        dropped += records.count - min(room, records.count)
-        condition.signal()
-        condition.unlock()
-    }
+    /// Queues records for writing; never blocks on I/O. Ignored after `close()`.
+    public func append(_ records: [PriceAuditRecord]) { queue.append(records) }
 
     /// Waits until every record appended before this call is written.
-    public func flush() {
+    public func flush() { queue.flush() }
+
+    /// Writes what is queued, then stops the writer and closes a file destination.
+    public func close() { queue.close() }
+}
+
+/// The records between the callers and the writer thread.
+private final class AuditQueue: @unchecked Sendable {
+    let capacity: Int
+    private let handle: FileHandle
+    private let ownsHandle: Bool
+    private let condition = NSCondition()
+    private var pending: [PriceAuditRecord] = []
+    private var written = 0
+    private var appended = 0
+    private var dropped = 0
+    private var stopping = false
+    private var finished = false
+
+    init(handle: FileHandle, ownsHandle: Bool, capacity: Int) {
+        self.handle = handle
+        self.ownsHandle = ownsHandle
+        self.capacity = capacity
+    }
+
+    func append(_ records: [PriceAuditRecord]) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return }
+        let accepted = min(max(0, capacity - pending.count), records.count)
+        pending.append(contentsOf: records.prefix(accepted))
+        appended += accepted
+        dropped += records.count - accepted
+        condition.signal()
+    }
+
+    func flush() {
         condition.lock()
         let target = appended
-        while written < target && !stopping { condition.wait() }
+        while written < target && !finished { condition.wait() }
         condition.unlock()
     }
 
-    /// Writes what is queued, then stops the writer (later appends are ignored).
-    public func close() {
+    func close() {
         condition.lock()
         if stopping { condition.unlock(); return }
         stopping = true
@@ -91,9 +116,7 @@ public final class PriceAuditLog: @unchecked Sendable {
         if ownsHandle { try? handle.close() }
     }
 
-    private var finished = false
-
-    private func writeLoop() {
+    func writeLoop() {
         condition.lock()
         while true {
             while pending.isEmpty && dropped == 0 && !stopping { condition.wait() }
@@ -101,9 +124,8 @@ public final class PriceAuditLog: @unchecked Sendable {
             let lost = dropped
             pending.removeAll(keepingCapacity: true)
             dropped = 0
-            let done = stopping && batch.isEmpty && lost == 0
+            if stopping && batch.isEmpty && lost == 0 { break }
             condition.unlock()
-            if done { break }
             var data = Data()
             if lost > 0 { data.append(Data("{\"dropped_records\":\(lost)}\n".utf8)) }
             for record in batch {
@@ -117,7 +139,6 @@ public final class PriceAuditLog: @unchecked Sendable {
             written += batch.count
             condition.broadcast()
         }
-        condition.lock()
         finished = true
         condition.broadcast()
         condition.unlock()
