@@ -28,16 +28,19 @@ def price_server(tmp_path_factory):
     audit = tmp_path_factory.mktemp("price") / "audit.jsonl"
     process = ServerProcess("--models", str(PACKAGE_ROOT / "models"), "--price-audit-log", str(audit))
     process.audit_path = audit
-    with grpc.insecure_channel(process.target) as channel:
-        grpc.channel_ready_future(channel).result(timeout=10)
-        database = ProtoReflectionDescriptorDatabase(channel)
-        pool = DescriptorPool(database)
-        method = pool.FindServiceByName("shop.v1.PriceService").methods_by_name["SuggestPrices"]
-        process.request_class = GetMessageClass(method.input_type)
-        process.response_class = GetMessageClass(method.output_type)
-        yield process
+    process.request_class, process.response_class = _message_classes(process)
+    yield process
     process.assert_alive()
     process.kill()
+
+
+def _message_classes(process):
+    """SuggestPrices' request and response classes, from the server's reflection."""
+    with grpc.insecure_channel(process.target) as channel:
+        grpc.channel_ready_future(channel).result(timeout=10)
+        pool = DescriptorPool(ProtoReflectionDescriptorDatabase(channel))
+        method = pool.FindServiceByName("shop.v1.PriceService").methods_by_name["SuggestPrices"]
+        return GetMessageClass(method.input_type), GetMessageClass(method.output_type)
 
 
 def call(server, body: dict, timeout: float = 30) -> dict:
@@ -230,3 +233,26 @@ def test_a_thousand_sku_batch_is_answered_within_its_guardrails(price_server):
             assert s["finalAction"] == s["modelAction"]
     bound = sum(1 for s in suggestions if s["guardrailsApplied"])
     assert bound > 0  # zero-change rules alone make some bind
+
+
+def test_shadow_mode_from_config_cannot_be_switched_off_by_a_request(tmp_path):
+    """config.json `architecture.shadow_mode: true` makes every call shadow, whatever the request says."""
+    import shutil
+    version = tmp_path / "models" / "price" / "1"
+    shutil.copytree(PACKAGE_ROOT / "models" / "price" / "1", version)
+    config = json.loads((version / "config.json").read_text())
+    config["architecture"]["shadow_mode"] = True
+    (version / "config.json").write_text(json.dumps(config))
+    audit = tmp_path / "audit.jsonl"
+    process = ServerProcess("--models", str(tmp_path / "models"), "--price-audit-log", str(audit))
+    try:
+        process.audit_path = audit
+        process.request_class, process.response_class = _message_classes(process)
+        skus = [sku("cfg-1", price=10.0, cost=2.0), sku("cfg-2", price=10.0, cost=9.9)]
+        response = call(process, {"skus": skus, "shadowMode": False})
+        assert response["shadowMode"] is True
+        assert [s["suggestedPrice"] for s in response["suggestions"]] == [10.0, 10.0]
+        records = audit_records(process, [s["decisionId"] for s in response["suggestions"]])
+        assert all(r["shadow_mode"] for r in records.values()) and len(records) == 2
+    finally:
+        process.kill()
