@@ -47,9 +47,15 @@ extension BenchReport {
         func line(_ name: String, _ value: (BenchResult.TimePoint) -> Double) -> SVGLineChart.Series {
             .init(name: name, points: points.map { ($0.startSeconds + run.intervalSeconds / 2, value($0)) })
         }
+        let end = Double(run.timeSeries.count) * run.intervalSeconds
+        let ticks = (0...5).map { step -> SVGLineChart.Tick in
+            let value = end * Double(step) / 5
+            return (value, SVGLineChart.tickLabel(value))
+        }
         return SVGLineChart(id: "latency-over-time-\(index)", title: "Latency over time, \(label(of: run))",
                             xLabel: "seconds since measurement start", yLabel: "latency (ms)",
-                            series: [line("p50", \.p50Milliseconds), line("p99", \.p99Milliseconds), line("max", \.maxMilliseconds)])
+                            series: [line("p50", \.p50Milliseconds), line("p99", \.p99Milliseconds), line("max", \.maxMilliseconds)],
+                            xTicks: ticks)
     }
 
     /// The percentile spectrum of every run (x: 1/(1-percentile) on a log scale, as

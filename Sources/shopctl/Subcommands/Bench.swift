@@ -141,12 +141,12 @@ struct Bench: ParsableCommand {
                       interval: try interval.map(DurationText.parse))
         }
         var durationSeconds: Double?
-        if case .duration(let value) = stop { durationSeconds = Double(value.components.seconds) + Double(value.components.attoseconds) / 1e18 }
-        let timeoutSeconds = options.timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        if case .duration(let value) = stop { durationSeconds = DurationText.seconds(value) }
+        let timeoutSeconds = options.timeout.map(DurationText.seconds)
         let settings = BenchReport.Settings(
             method: requests.descriptor.path.description.dropFirst().description, target: root.connection.target,
             tls: root.connection.usesTLS, openLoop: rps != nil, targetRate: rps, durationSeconds: durationSeconds,
-            totalCalls: total, warmupSeconds: Double(warmupDuration.components.seconds) + Double(warmupDuration.components.attoseconds) / 1e18,
+            totalCalls: total, warmupSeconds: DurationText.seconds(warmupDuration),
             timeoutSeconds: timeoutSeconds, connections: connections, threads: min(threadCount, connections),
             requestSource: requests.source, distinctRequests: requests.pool.count)
         return (plans, settings)
