@@ -1,0 +1,96 @@
+import ShopScheduler
+
+/// What the models found in one user turn.
+public struct TurnAnalysis: Sendable, Equatable {
+    /// A slot span in the turn's text.
+    public struct SlotSpan: Sendable, Equatable {
+        /// Slot name ("product", "color", ...).
+        public var name: String
+        /// The text as written.
+        public var raw: String
+        /// Normalized against the knowledge base ("black", "256GB", a product id, a number); "" when
+        /// nothing matches.
+        public var normalized: String
+        /// Code-point offsets in the request text, `[start, end)`.
+        public var start: Int
+        public var end: Int
+    }
+
+    /// The top intent's name (`DialogueArchitecture.intents`) and probability.
+    public var intent: String
+    public var intentConfidence: Float
+    public var slots: [SlotSpan]
+    /// "negative", "neutral" or "positive".
+    public var sentiment: String
+    /// p(positive) − p(negative), in [-1, 1].
+    public var sentimentScore: Float
+    /// "low", "medium" or "high" ("low" for neutral).
+    public var intensity: String
+}
+
+extension DialogueModel {
+    /// Decodes output row `row` of a batch for the turn `text` (the text whose row was filled).
+    public func analysis(of text: String, row: UnsafeRawBufferPointer) -> TurnAnalysis {
+        let intents = architecture.intents
+        let probabilities = (0..<probabilityCount).map { row.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) }
+        var best = 0
+        for i in intents.indices where probabilities[i] > probabilities[best] { best = i }
+        let sentiment = Array(probabilities[intents.count..<(intents.count + 3)])
+        let intensity = Array(probabilities[(intents.count + 3)...])
+        let label = sentiment.indices.max { sentiment[$0] < sentiment[$1] }!
+        let level = intensity.indices.max { intensity[$0] < intensity[$1] }!
+
+        let scalars = Array(text.unicodeScalars.prefix(Self.maxCharacters))
+        let tagOffset = probabilityCount * 4
+        let tags = (0..<scalars.count).map { Int(row[tagOffset + $0]) }
+        let normalizer = SlotNormalizer(knowledgeBase: knowledgeBase)
+        let slots = Self.spans(tags: tags, tagNames: architecture.slotTags).map { span -> TurnAnalysis.SlotSpan in
+            var raw = String.UnicodeScalarView()
+            raw.append(contentsOf: scalars[span.start..<span.end])
+            let rawText = String(raw)
+            return .init(name: span.slot, raw: rawText, normalized: normalizer.normalize(slot: span.slot, raw: rawText) ?? "",
+                         start: span.start, end: span.end)
+        }
+        let sentimentName = architecture.sentiments[label]
+        return TurnAnalysis(intent: intents[best], intentConfidence: probabilities[best], slots: slots,
+                            sentiment: sentimentName, sentimentScore: sentiment[2] - sentiment[0],
+                            intensity: sentimentName == "neutral" ? "low" : architecture.intensities[level])
+    }
+
+    /// BIO tags → spans; an I- tag that does not continue a span of its slot opens one (as
+    /// tools/train/dialogue/labels.py decode_spans).
+    static func spans(tags: [Int], tagNames: [String]) -> [(start: Int, end: Int, slot: String)] {
+        var spans: [(start: Int, end: Int, slot: String)] = []
+        var current: (start: Int, slot: String)?
+        for (i, tag) in (tags + [0]).enumerated() {
+            let name = tag < tagNames.count ? tagNames[tag] : "O"
+            let slot = String(name.dropFirst(2))
+            if name == "O" || name.hasPrefix("B-") || (current != nil && current!.slot != slot) {
+                if let open = current { spans.append((open.start, i, open.slot)) }
+                current = name == "O" ? nil : (i, slot)
+            } else if current == nil {
+                current = (i, slot)
+            }
+        }
+        return spans
+    }
+
+    /// Runs the models on `texts` directly (one batch, outside the scheduler): tests and tools.
+    public func analyze(_ texts: [String]) throws -> [TurnAnalysis] {
+        let rows = texts.count
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: max(rows * inputRowBytes, 1), alignment: 64)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: max(rows * outputRowBytes, 1), alignment: 64)
+        defer { input.deallocate(); output.deallocate() }
+        for (r, text) in texts.enumerated() {
+            fillRow(text, into: UnsafeMutableRawBufferPointer(rebasing: input[(r * inputRowBytes)..<((r + 1) * inputRowBytes)]))
+        }
+        let segment = [BatchSegment(batchRowOffset: 0, requestRowOffset: 0, rowCount: rows, context: nil)]
+        try segment.withUnsafeBufferPointer { segments in
+            try run(ModelBatch(rows: rows, input: UnsafeRawBufferPointer(input), output: output, segments: segments,
+                               workspace: WorkerWorkspace(), workerIndex: 0))
+        }
+        return texts.enumerated().map { r, text in
+            analysis(of: text, row: UnsafeRawBufferPointer(rebasing: output[(r * outputRowBytes)..<((r + 1) * outputRowBytes)]))
+        }
+    }
+}
