@@ -40,7 +40,8 @@ public struct ConversationState: Sendable, Equatable {
     mutating func remember(message: String, sentiment: Float) {
         recentMessages.append(String(message.prefix(Self.keptMessageCharacters)))
         if recentMessages.count > Self.keptMessages { recentMessages.removeFirst(recentMessages.count - Self.keptMessages) }
-        sentimentHistory.append(max(-1, min(1, sentiment)))
+        // Kept on the 1/127 grid the encoding uses, so a decoded state equals the one encoded.
+        sentimentHistory.append((max(-1, min(1, sentiment)) * 127).rounded() / 127)
         if sentimentHistory.count > Self.keptSentiments { sentimentHistory.removeFirst(sentimentHistory.count - Self.keptSentiments) }
     }
 

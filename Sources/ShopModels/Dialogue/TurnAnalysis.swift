@@ -44,7 +44,7 @@ extension DialogueModel {
         let tagOffset = probabilityCount * 4
         let tags = (0..<scalars.count).map { Int(row[tagOffset + $0]) }
         let normalizer = SlotNormalizer(knowledgeBase: knowledgeBase)
-        let slots = Self.spans(tags: tags, tagNames: architecture.slotTags).map { span -> TurnAnalysis.SlotSpan in
+        let slots = Self.wordSpans(Self.spans(tags: tags, tagNames: architecture.slotTags), in: scalars).map { span -> TurnAnalysis.SlotSpan in
             var raw = String.UnicodeScalarView()
             raw.append(contentsOf: scalars[span.start..<span.end])
             let rawText = String(raw)
@@ -73,6 +73,23 @@ extension DialogueModel {
             }
         }
         return spans
+    }
+
+    /// Spans trimmed of spaces, without those that start or end inside a Latin/digit word (slot
+    /// values are whole words), as labels.py `decode_spans(tags, text)`.
+    static func wordSpans(_ spans: [(start: Int, end: Int, slot: String)], in text: [Unicode.Scalar]) -> [(start: Int, end: Int, slot: String)] {
+        func isWord(_ c: Unicode.Scalar) -> Bool {
+            (0x30...0x39).contains(c.value) || (0x41...0x5A).contains(c.value) || (0x61...0x7A).contains(c.value)
+        }
+        return spans.compactMap { span in
+            var (start, end) = (span.start, span.end)
+            while start < end && text[start] == " " { start += 1 }
+            while end > start && text[end - 1] == " " { end -= 1 }
+            if start == end { return nil }
+            if start > 0 && isWord(text[start - 1]) && isWord(text[start]) { return nil }
+            if end < text.count && isWord(text[end - 1]) && isWord(text[end]) { return nil }
+            return (start, end, span.slot)
+        }
     }
 
     /// Runs the models on `texts` directly (one batch, outside the scheduler): tests and tools.

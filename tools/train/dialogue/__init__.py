@@ -41,6 +41,7 @@ def featurize(examples):
         "intensity": np.array([INTENSITIES.index(e["intensity"]) for e in examples]),
         "chars": Bags(char_rows), "tags": tags,
         "lengths": [len(e["text"]) for e in examples],
+        "texts": [e["text"] for e in examples],
     }
 
 
@@ -65,7 +66,7 @@ def predict(text_model, slot_model, data, int8):
     tag_ids = slot_outs["slot"][1].argmax(axis=1)
     spans, offset = [], 0
     for length in data["lengths"]:
-        spans.append(decode_spans(tag_ids[offset:offset + length]))
+        spans.append(decode_spans(tag_ids[offset:offset + length], data["texts"][len(spans)]))
         offset += length
     return intent_probs.argmax(1), sentiment_logits[:, :3].argmax(1), sentiment_logits[:, 3:].argmax(1), spans
 
@@ -124,6 +125,8 @@ def main(argv) -> int:
     train_examples = corpus.generate(kb, args.examples, args.seed)
     held_out = heldout.examples()
     print(f"dialogue: {len(train_examples)} generated training examples, {len(held_out)} hand-written held-out", flush=True)
+    print(f"held-out lines whose nearest training template shares >= 40% of its character bigrams: "
+          f"{heldout.near_template_count(corpus.all_templates())} of {len(held_out)}", flush=True)
     train_data, held_data = featurize(train_examples), featurize(held_out)
 
     text_model = BagModel("text", TEXT_BUCKETS, TEXT_DIM,

@@ -188,3 +188,7 @@ def attach(text, spans, phrase, lang, rng):
     if rng.random() < 0.5:
         return phrase + separator + text, shift(spans, len(phrase + separator))
     return text + separator + phrase, spans
+
+
+def all_templates() -> list:
+    return [t for languages in TEMPLATES.values() for templates in languages.values() for t in templates]

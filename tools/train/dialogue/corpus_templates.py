@@ -148,3 +148,44 @@ PRICE_COMPLAINTS = {"zh": ["太贵了", "怎么这么贵", "价格太高了", "�
 
 # Default sentiment of an intent when no phrase is added.
 INTENT_SENTIMENT = {"thanks": ("positive", "low"), "complaint": ("negative", "medium")}
+
+# More phrasings: vocabulary breadth (colloquial, indirect and short forms).
+MORE = {
+    "greet": {"zh": ["打扰了", "打扰一下,在吗", "嗨嗨", "哈喽,有人在吗", "你好,请问有人吗", "早", "晚上好呀", "客服在不在", "嗨,请问一下"],
+              "en": ["hey, quick question", "hi! you there?", "hello, got a second?", "hey hey", "evening", "hi, can you help?", ]},
+    "goodbye": {"zh": ["那先这样,拜", "好嘞,拜拜", "回见", "我走了,再见", "没了,拜"], "en": ["see ya later", "bye now", "later!"]},
+    "thanks": {"zh": ["谢了", "thx", "多谢啦", "麻烦你了,谢谢"], "en": ["thank you kindly", "tysm", "much appreciated", ]},
+    "stock_query": {"zh": ["{product}{size}号还有吗", "{product}现在能买吗", "{color}的还有吗"],
+                    "en": ["can I still buy the {product}", "any {product} left?", ]},
+    "price_query": {"zh": [],
+                    "en": ["what does the {product} sell for", "how much do {quantity} {product} cost"]},
+    "product_comparison": {"zh": [],
+                           "en": ["{product} versus {product2}", ]},
+    "recommendation": {"zh": ["有什么推荐给{recipient}的", "{budget}左右有啥推荐", "有什么好东西推荐", "有啥建议"],
+                       "en": ["any suggestions for my {recipient}", "ideas for {budget}?", ]},
+    "order_status": {"zh": ["我的包裹呢", "订单进度怎么样", "帮我看看发货没有", "快递到哪了", ],
+                     "en": ["where is my stuff", ]},
+    "shipping_info": {"zh": ["有没有包邮", "几天能送到"],
+                      "en": ["which carrier do you use", "when will it ship after ordering"]},
+    "return_refund": {"zh": ["能退吗", "怎么退", "想退掉", "给我退款", "退货怎么弄"],
+                      "en": ["when does the refund arrive"]},
+    "cancel_order": {"zh": ["订单不要了", "撤销订单", "帮我撤单"],
+                     "en": ["cancel the order I just placed"]},
+    "change_address": {"zh": [],
+                       "en": ["new address for my order"]},
+    "payment_issue": {"zh": ["支付报错", "付款一直不成功", "钱扣了没到账", "扣了两次钱"],
+                      "en": ["card payment failed", "the money was taken but the order is unpaid"]},
+    "coupon_promotion": {"zh": ["有没有打折", "有优惠码吗"],
+                         "en": ["any discounts this week", "any coupon for me"]},
+    "complaint": {"zh": ["东西和图片不一样", "什么破东西", "对服务很不满", "收到就坏了", "质量太烂了", "你们太坑了"],
+                  "en": ["it broke after one day", "nobody helps me", "it looks nothing like the picture"]},
+    "human_agent": {"zh": ["人工客服在哪", "找客服人员"],
+                    "en": ["real person please", ]},
+    "out_of_scope": {"zh": ["明天会下雨吗", "今晚吃啥", "现在几点了", "你叫什么名字", "哈哈", "随便聊聊", "唉"],
+                     "en": ["tell me a story", "what's your name", "let's chat", "random question", ]},
+    "inform": {"zh": ["是{order_id}", "{size}号", "就要{color}的", ],
+               "en": ["order {order_id}", "the {storage} one", ]},
+}
+for _intent, _languages in MORE.items():
+    for _lang, _phrases in _languages.items():
+        TEMPLATES[_intent][_lang] = TEMPLATES[_intent][_lang] + _phrases

@@ -5,7 +5,7 @@ TextNormalizer.swift); `fixtures/hashing.json` (written by `write_fixtures`) is 
 
 Normalization (one code point in, one code point out, so character offsets never move):
   1. each code point c is replaced by NFKC(c) when that is exactly one code point
-     (full-width ＡＢＣ１２３，→ ABC123, ideographic space → ' ', ① stays ①);
+     (full-width ＡＢＣ１２３，→ abc123, ideographic space → ' ', ① → 1, ﬁ stays ﬁ);
   2. then by its Unicode lower-case mapping when that is exactly one code point (A → a, Σ → σ);
   3. any white-space code point becomes ' ' (U+0020).
 
@@ -24,6 +24,7 @@ Slot features for character i of the normalized text t (out-of-range characters 
   seed 41     the latin/digit token around i (maximal run of [0-9a-z]; "" when t[i] is not in one)
   seed 42     that token's shape: count of digits as "d<n>" + count of letters as "a<n>"
 """
+import functools
 import json
 import unicodedata
 
@@ -49,6 +50,7 @@ def normalize(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def fnv1a(ngram: str, seed: int) -> int:
     """FNV-1a 32-bit over seed (4 bytes little-endian) + UTF-8(ngram)."""
     h = FNV_OFFSET

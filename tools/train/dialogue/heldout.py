@@ -179,3 +179,21 @@ def examples() -> list:
         lang = "en" if text.isascii() else "zh"
         out.append({"text": text, "spans": spans, "intent": intent, "sentiment": label, "intensity": intensity, "lang": lang})
     return out
+
+
+def bigrams(text: str) -> set:
+    from .features import normalize
+    text = normalize(re.sub(r"\{\w+\}|\[[^\]]+\]\(\w+\)", " ", text))
+    text = re.sub(r"[\s,.!?~:;]+", " ", text).strip()
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def near_template_count(templates, threshold=0.4) -> int:
+    """Held-out lines whose most similar template (slots removed) has bigram Jaccard >= threshold."""
+    template_grams = [bigrams(t) for t in templates]
+    count = 0
+    for line in LINES:
+        g = bigrams(line.split("|", 2)[2].strip())
+        if max(len(g & t) / len(g | t) for t in template_grams) >= threshold:
+            count += 1
+    return count

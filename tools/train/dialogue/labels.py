@@ -19,8 +19,36 @@ def bio_tags(length: int, spans) -> list:
     return tags
 
 
-def decode_spans(tag_ids) -> list:
-    """BIO tag ids → spans [(start, end, slot)]; an I- that does not continue a span opens one."""
+def is_word_character(c: str) -> bool:
+    return "0" <= c <= "9" or "a" <= c <= "z" or "A" <= c <= "Z"
+
+
+def decode_spans(tag_ids, text=None) -> list:
+    """BIO tag ids → spans [(start, end, slot)]; an I- that does not continue a span opens one.
+
+    With `text`: spaces at a span's ends are trimmed, and a span that starts or ends inside a
+    Latin/digit word (e.g. "n" of "new") is dropped — slot values are whole words.
+    """
+    spans = _bio_spans(tag_ids)
+    if text is None:
+        return spans
+    kept = []
+    for start, end, slot in spans:
+        while start < end and text[start] == " ":
+            start += 1
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        if start == end:
+            continue
+        if start > 0 and is_word_character(text[start - 1]) and is_word_character(text[start]):
+            continue
+        if end < len(text) and is_word_character(text[end - 1]) and is_word_character(text[end]):
+            continue
+        kept.append((start, end, slot))
+    return kept
+
+
+def _bio_spans(tag_ids) -> list:
     spans, current = [], None
     for i, tag_id in enumerate(list(tag_ids) + [0]):
         tag = TAGS[tag_id]
