@@ -184,3 +184,10 @@ def test_invalid_requests_are_refused(client):
         with pytest.raises(grpc.RpcError) as error:
             raw_unary(client.channel, METHOD)(request.SerializeToString(), timeout=10)
         assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_the_dialogue_service_is_serving_with_its_model(replicas):
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    with grpc.insecure_channel(replicas[0].target) as channel:
+        status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="shop.v1.DialogueService"), timeout=5)
+        assert status.status == health_pb2.HealthCheckResponse.SERVING
