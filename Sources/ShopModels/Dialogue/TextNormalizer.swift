@@ -4,7 +4,7 @@ import Foundation
 /// one code point in, one code point out, so character offsets never move.
 ///
 /// 1. each code point is replaced by its NFKC form when that is exactly one code point
-///    (full-width `ＡＢＣ１２３，` → `ABC123,`, ideographic space → space);
+///    (full-width `ＡＢＣ１２３，` → `ABC123,`, ideographic space → space, `①` → `1`; `ﬁ` stays);
 /// 2. then by its Unicode lower-case mapping when that is exactly one code point;
 /// 3. any white-space code point becomes U+0020.
 public enum TextNormalizer {

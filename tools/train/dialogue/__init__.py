@@ -18,7 +18,7 @@ import numpy as np
 from ..common.export import publish
 from . import corpus, evaluate, features, heldout
 from .labels import INTENSITIES, INTENTS, SENTIMENTS, SLOTS, TAGS, bio_tags, decode_spans
-from .model import Bags, BagModel, cross_entropy, sentiment_loss, softmax
+from .model import FP32_LAYERS, Bags, BagModel, cross_entropy, sentiment_loss, softmax
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KNOWLEDGE_BASE = os.path.join(HERE, "knowledge_base.json")
@@ -112,7 +112,7 @@ def main(argv) -> int:
     parser.add_argument("--seed", type=int, default=20240519)
     parser.add_argument("--examples", type=int, default=24000, help="generated training examples")
     parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--outside-share", type=float, default=0.35, help="share of 'O' characters the tagger trains on")
+    parser.add_argument("--outside-share", type=float, default=0.5, help="share of 'O' characters the tagger trains on")
     parser.add_argument("--version", type=int, default=1)
     parser.add_argument("--models", help="model repository root (default: the repository's models/)")
     parser.add_argument("--no-publish", action="store_true", help="train and report only")
@@ -164,9 +164,9 @@ def main(argv) -> int:
     tensors = {**text_model.params, **slot_model.params}
     kwargs = {"models_root": args.models} if args.models else {}
     final, written = publish("dialogue", tensors, kind="dialogue.ngram", config=config(),
-                             embeddings=["text.embedding", "slot.embedding"],
+                             embeddings=["text.embedding", "slot.embedding"], keep_fp32=list(FP32_LAYERS),
                              side_files={"knowledge_base.json": KNOWLEDGE_BASE}, version=args.version, replace=True, **kwargs)
-    published = {k: (written[k], written[k + ".scale"]) for k in tensors if tensors[k].ndim == 2}
+    published = {k: (written[k], written[k + ".scale"]) for k in tensors if tensors[k].ndim == 2 and k not in FP32_LAYERS}
     _, outs = text_model.forward(held_data["text"], int8=True, quantized=published)
     _, int8_outs = text_model.forward(held_data["text"], int8=True)
     assert np.array_equal(outs["intent"][1], int8_outs["intent"][1]), "published tensors differ from the evaluated INT8 model"

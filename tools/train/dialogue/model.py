@@ -12,6 +12,10 @@ import numpy as np
 from quantize_lib.quantization import dequantize_rows, int8_linear, quantize_rows
 
 
+# The small output layers are published in FP32 (tools/quantize --keep-fp32), the rest INT8.
+FP32_LAYERS = ("intent.fc2.weight", "sentiment.fc2.weight", "slot.fc2.weight")
+
+
 class Bags:
     """A batch of bags as flat bucket ids + start offsets (the EmbeddingTable bag layout)."""
 
@@ -74,15 +78,16 @@ class BagModel:
         return f"{self.prefix}.embedding"
 
     def forward(self, bags, int8=False, quantized=None):
-        """Returns (bag means, {head: (hidden, logits)})."""
+        """Returns (bag means, {head: (hidden, logits)}). INT8: the output layers (FP32_LAYERS)
+        stay FP32, as they are published."""
         p = self.params
         if int8:
-            q = quantized or {k: quantize_rows(v) for k, v in p.items() if v.ndim == 2}
+            q = quantized or {k: quantize_rows(v) for k, v in p.items() if v.ndim == 2 and k not in FP32_LAYERS}
             x = bag_mean(dequantize_rows(*q[self.table_name]), bags)
             outs = {}
             for name in self.heads:
                 h = np.maximum(int8_linear(x, *q[f"{name}.fc1.weight"], p[f"{name}.fc1.bias"]), 0)
-                outs[name] = (h, int8_linear(h, *q[f"{name}.fc2.weight"], p[f"{name}.fc2.bias"]))
+                outs[name] = (h, h @ p[f"{name}.fc2.weight"].T + p[f"{name}.fc2.bias"])
             return x, outs
         x = bag_mean(p[self.table_name], bags)
         outs = {}
