@@ -191,3 +191,16 @@ def test_the_dialogue_service_is_serving_with_its_model(replicas):
     with grpc.insecure_channel(replicas[0].target) as channel:
         status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="shop.v1.DialogueService"), timeout=5)
         assert status.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_concurrent_turns_batch_together_and_match_single_answers(client):
+    """Many turns in flight at once share batches; each answer equals the one it gets alone."""
+    texts = ["星耀X1手机多少钱?", "where is my order", "转人工", "我要退货", "tell me a joke", "hi", "运费多少", "any coupons"] * 4
+    alone = {text: client.say(text) for text in set(texts)}
+    call = raw_unary(client.channel, METHOD)
+    futures = [call.future(client.request_class(text=text, user_id="user-1").SerializeToString(), timeout=30) for text in texts]
+    for text, future in zip(texts, futures):
+        answer = client.response_class.FromString(future.result())
+        assert (answer.intent, answer.next_action, answer.reply_text) == \
+               (alone[text].intent, alone[text].next_action, alone[text].reply_text), text
+        assert abs(answer.intent_confidence - alone[text].intent_confidence) < 1e-6, text
