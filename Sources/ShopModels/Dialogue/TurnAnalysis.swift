@@ -19,6 +19,8 @@ public struct TurnAnalysis: Sendable, Equatable {
     /// The top intent's name (`DialogueArchitecture.intents`) and probability.
     public var intent: String
     public var intentConfidence: Float
+    /// Every intent's probability, by intent name.
+    public var intentProbabilities: [String: Float] = [:]
     public var slots: [SlotSpan]
     /// "negative", "neutral" or "positive".
     public var sentiment: String
@@ -52,9 +54,11 @@ extension DialogueModel {
                          start: span.start, end: span.end)
         }
         let sentimentName = architecture.sentiments[label]
-        return TurnAnalysis(intent: intents[best], intentConfidence: probabilities[best], slots: slots,
-                            sentiment: sentimentName, sentimentScore: sentiment[2] - sentiment[0],
-                            intensity: sentimentName == "neutral" ? "low" : architecture.intensities[level])
+        var reading = TurnAnalysis(intent: intents[best], intentConfidence: probabilities[best], slots: slots,
+                                   sentiment: sentimentName, sentimentScore: sentiment[2] - sentiment[0],
+                                   intensity: sentimentName == "neutral" ? "low" : architecture.intensities[level])
+        reading.intentProbabilities = Dictionary(uniqueKeysWithValues: zip(intents, probabilities))
+        return reading
     }
 
     /// BIO tags → spans; an I- tag that does not continue a span of its slot opens one (as

@@ -15,8 +15,9 @@ enum DialogueResponseBuilder {
         m.reply_text = arena.copy(reply.text)
         m.language_code = arena.copy(reply.language.rawValue)
         m.intent = Shop__V1__Intent(rawValue: UInt32(intentNumber(reply.intent)))
-        m.intent_confidence = reply.intent == analysis.intent ? analysis.intentConfidence : 0
-        if reply.intent != analysis.intent && analysis.intent == "inform" { m.intent_confidence = analysis.intentConfidence }
+        // The classifier's probability of the reported intent (a turn that only gave slots continues
+        // the conversation's intent: its probability is usually low, and says so).
+        m.intent_confidence = analysis.intentProbabilities[reply.intent] ?? (reply.intent == analysis.intent ? analysis.intentConfidence : 0)
 
         let slots = arena.allocate(UnsafeMutablePointer<Shop__V1__Slot>?.self, count: max(analysis.slots.count, 1))
         for (i, span) in analysis.slots.enumerated() {
