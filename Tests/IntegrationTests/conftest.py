@@ -84,9 +84,10 @@ class ServerProcess:
 
 
 @pytest.fixture(scope="session")
-def server():
-    """One shared server for the read-only tests."""
-    process = ServerProcess()
+def server(tmp_path_factory):
+    """One shared server for the read-only tests, over an empty model repository (tests that
+    need the bundled models/ start their own server with `--models`)."""
+    process = ServerProcess("--models", str(tmp_path_factory.mktemp("no-models")))
     yield process
     process.assert_alive()
     process.kill()
