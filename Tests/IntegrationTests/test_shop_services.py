@@ -8,19 +8,10 @@ from google.protobuf.descriptor_pool import DescriptorPool
 from google.protobuf.message_factory import GetMessageClass
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from conftest import ServerProcess, raw_unary
+from conftest import raw_unary
 
 SHOP_SERVICES = ["shop.v1.RecallService", "shop.v1.RankService", "shop.v1.PriceService",
                  "shop.v1.ImageSearchService", "shop.v1.DialogueService"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """This module's server runs with an empty model repository (models/ ships real models)."""
-    process = ServerProcess("--models", str(tmp_path_factory.mktemp("no-models")))
-    yield process
-    process.assert_alive()
-    process.kill()
 
 
 @pytest.fixture(scope="module")
