@@ -21,6 +21,7 @@ echo "== python tool tests (quantizer, training helpers)"
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"
+  Tests/Interop/run-cpp-client.sh --build   # compile the C++ client outside the per-test timeout
   SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
     .venv/bin/python -m pytest -q Tests/IntegrationTests
 fi
