@@ -5,13 +5,15 @@ struct SearchScratch {
         var queries: Int, dimension: Int, candidates: Int
         /// Floats of kernel output per tile of queries.
         var tileFloats: Int
+        /// Whether queries are rotated (into a copy) before quantization.
+        var rotated: Bool
         /// IVF only (0 for exact): lists probed per query, number of lists, queries per IVF chunk.
         var nprobe = 0, lists = 0, chunkQueries = 0
     }
 
     /// Byte offsets of each piece (64-byte aligned).
     struct Layout {
-        let queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
+        let rotatedQueries: Int, queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
         let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int
         let totalBytes: Int
 
@@ -21,6 +23,7 @@ struct SearchScratch {
                 defer { offset += (bytes + 63) / 64 * 64 }
                 return offset
             }
+            rotatedQueries = take(s.rotated ? s.queries * s.dimension * 4 : 0)
             queryInt8 = take(s.queries * s.dimension)
             queryScales = take(s.queries * 4)
             heapScores = take(s.queries * s.candidates * 4)
@@ -37,6 +40,8 @@ struct SearchScratch {
         }
     }
 
+    /// The queries rotated by the index's rotation (when it has one).
+    let rotatedQueries: UnsafeMutablePointer<Float>
     let queryInt8: UnsafeMutablePointer<Int8>
     let queryScales: UnsafeMutablePointer<Float>
     let heapScores: UnsafeMutablePointer<Float>
@@ -58,6 +63,7 @@ struct SearchScratch {
 
     init(layout: Layout, base: UnsafeMutableRawPointer) {
         func at<T>(_ offset: Int, _: T.Type) -> UnsafeMutablePointer<T> { (base + offset).assumingMemoryBound(to: T.self) }
+        rotatedQueries = at(layout.rotatedQueries, Float.self)
         queryInt8 = at(layout.queryInt8, Int8.self)
         queryScales = at(layout.queryScales, Float.self)
         heapScores = at(layout.heapScores, Float.self)

@@ -44,7 +44,7 @@ extension VectorIndex {
             return
         }
         var shape = SearchScratch.Shape(queries: queryCount, dimension: dimension, candidates: heapK,
-                                        tileFloats: Self.queryTile * flat.maxBlockRows)
+                                        tileFloats: Self.queryTile * flat.maxBlockRows, rotated: rotation != nil)
         if let ivf, nprobe > 0 {
             shape.tileFloats = Self.queryTile * max(ivf.listCount, ivf.maxListRows)
             shape.nprobe = nprobe
@@ -53,6 +53,11 @@ extension VectorIndex {
         }
         let layout = SearchScratch.Layout(shape)
         let work = SearchScratch(layout: layout, base: scratch.region(scratchRegion, bytes: layout.totalBytes))
+        var queries = queries
+        if let rotation {
+            rotation.apply(queries, count: queryCount, into: work.rotatedQueries)
+            queries = UnsafePointer(work.rotatedQueries)
+        }
         try prepareQueries(queries, count: queryCount, into: work)
         let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes)
         heaps.reset(count: queryCount)
