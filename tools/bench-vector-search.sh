@@ -27,5 +27,5 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import faiss, numpy" 2>/d
 fi
 
 swift build -c release --product VectorSearchBench >/dev/null
-OMP_NUM_THREADS=1 taskset -c "$cpu" .venv/bin/python tools/bench/vector_search.py \
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 taskset -c "$cpu" .venv/bin/python tools/bench/vector_search.py \
     --bench .build/release/VectorSearchBench "${extra[@]}"

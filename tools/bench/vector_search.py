@@ -160,7 +160,8 @@ def main(argv=None):
     for label in args.datasets.split(","):
         if label == "synthetic":
             base, queries = synthetic(args.count, args.queries)
-            lists, nprobes = (4096 if args.count >= 500_000 else 1024), [4, 8, 16, 32, 64, 128]
+            lists = 4096 if args.count >= 500_000 else 1024
+            nprobes = [16, 32, 64, 128, 256, 512] if lists == 4096 else [8, 16, 32, 64, 128, 256]
         elif label == "fashion":
             base, queries = fashion(args.queries)
             lists, nprobes = 256, [1, 2, 4, 8, 16, 32]

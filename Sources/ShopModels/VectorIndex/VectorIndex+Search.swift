@@ -83,10 +83,7 @@ extension VectorIndex {
         let inverseNorm: Float = norm > 0 ? 1 / norm : 0
         let table = vectors.baseAddress!
         heaps.rescore(q) { row in
-            let v = table + Int(row) * dimension
-            var dot: Float = 0
-            for j in 0..<dimension { dot += vector[j] * Float(v[j]) }
-            return dot * scales[Int(row)] * inverseNorm
+            VectorMath.dot(vector, table + Int(row) * dimension, dimension: dimension) * scales[Int(row)] * inverseNorm
         }
     }
 
