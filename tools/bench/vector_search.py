@@ -163,7 +163,7 @@ def main(argv=None):
         if label == "synthetic":
             base, queries = synthetic(args.count, args.queries, noise=args.noise)
             lists = 4096 if args.count >= 500_000 else 1024
-            nprobes = [32, 64, 128, 192, 256, 384, 512] if lists == 4096 else [8, 16, 32, 64, 128, 256]
+            nprobes = [64, 128, 256, 384, 512, 768, 1024] if lists == 4096 else [8, 16, 32, 64, 128, 256]
         elif label == "fashion":
             base, queries = fashion(args.queries)
             lists, nprobes = 256, [1, 2, 4, 8, 16, 32]

@@ -59,7 +59,7 @@ extension VectorIndex {
             queries = UnsafePointer(work.rotatedQueries)
         }
         try prepareQueries(queries, count: queryCount, into: work)
-        let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes)
+        let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes, sink: work.sink)
         heaps.reset(count: queryCount)
         let scan = CandidateScan(heaps: heaps, filter: ResolvedFilter(filter, categories: categories, ids: ids))
         if let ivf, nprobe > 0 {
@@ -82,6 +82,7 @@ extension VectorIndex {
         let norm = VectorMath.norm(vector, dimension: dimension)
         let inverseNorm: Float = norm > 0 ? 1 / norm : 0
         let table = vectors.baseAddress!
+        heaps.prefetchRows(q, table: table, rowBytes: dimension)
         heaps.rescore(q) { row in
             VectorMath.dot(vector, table + Int(row) * dimension, dimension: dimension) * scales[Int(row)] * inverseNorm
         }
