@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds the shopserve container image (deploy/Containerfile) without a Docker engine or a
+# registry: podman/buildah from apt, a Debian bookworm minbase base image made once with
+# debootstrap and imported as localhost/debian-bookworm-minbase, the release binaries built on
+# the host. Not part of tools/test.sh (minutes, not seconds).
+#   tools/build-image.sh                 build localhost/shopserve:latest
+#   IMAGE=localhost/shopserve:v1 tools/build-image.sh
+#   SHOPSERVE_MODELS_DIR=/path tools/build-image.sh   bake another model repository in
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+IMAGE=${IMAGE:-localhost/shopserve:latest}
+BASE_IMAGE=${BASE_IMAGE:-localhost/debian-bookworm-minbase:latest}
+MODELS_DIR=${SHOPSERVE_MODELS_DIR:-models}
+CACHE=${SHOPSERVE_IMAGE_CACHE:-$HOME/.cache/shopserve-image}
+export BUILDAH_ISOLATION=chroot
+
+need=()
+for tool in podman:podman buildah:buildah runc:runc debootstrap:debootstrap newuidmap:uidmap \
+            fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns; do
+  command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "build-image: installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# 1. The base image, once: a minimal bookworm root filesystem (glibc, coreutils, no apt cache).
+if ! podman image exists "$BASE_IMAGE"; then
+  rootfs="$CACHE/bookworm-minbase"
+  if [ ! -x "$rootfs/bin/sh" ]; then
+    echo "build-image: debootstrap --variant=minbase bookworm (once, a few minutes)"
+    rm -rf "$rootfs"; mkdir -p "$CACHE"
+    debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE/debootstrap.log"
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  fi
+  echo "build-image: importing $BASE_IMAGE"
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+fi
+
+# 2. The binaries: release, Swift runtime linked in statically.
+echo "build-image: swift build -c release --static-swift-stdlib (shopserve, shopctl)"
+swift build -c release --static-swift-stdlib --product shopserve
+swift build -c release --static-swift-stdlib --product shopctl
+bin=$(swift build -c release --show-bin-path)
+
+# 3. The build context: /opt/shopserve with the binaries, their non-glibc shared libraries and
+#    the model repository.
+context=$(mktemp -d); trap 'rm -rf "$context"' EXIT
+root="$context/opt/shopserve"
+mkdir -p "$root/bin" "$root/lib" "$root/models"
+install -m 0755 "$bin/shopserve" "$bin/shopctl" "$root/bin/"
+glibc='/(ld-linux[^/]*|libc|libm|libdl|libpthread|librt|libresolv|libutil)\.so'
+ldd "$bin/shopserve" "$bin/shopctl" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u |
+  grep -Ev "$glibc" | while read -r lib; do cp -L "$lib" "$root/lib/"; done
+cp -R "$MODELS_DIR"/. "$root/models/"
+cp deploy/Containerfile "$context/Containerfile"
+
+echo "build-image: buildah bud -> $IMAGE"
+buildah bud --pull=never --isolation chroot --build-arg "BASE_IMAGE=$BASE_IMAGE" \
+  -f "$context/Containerfile" -t "$IMAGE" "$context" >/dev/null
+podman image inspect "$IMAGE" --format 'build-image: {{.Id}} {{.Size}} bytes' |
+  awk '{printf "build-image: %s  %.1f MB\n", substr($2,1,12), $3/1e6}'
+echo "build-image: bundled libraries: $(ls "$root/lib" | tr '\n' ' ')"
