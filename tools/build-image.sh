@@ -3,13 +3,14 @@
 # registry: podman/buildah from apt, a Debian bookworm minbase base image made once with
 # debootstrap and imported as localhost/debian-bookworm-minbase, the release binaries built on
 # the host. Not part of tools/test.sh (minutes, not seconds).
-#   tools/build-image.sh                 build localhost/shopserve:latest
-#   IMAGE=localhost/shopserve:v1 tools/build-image.sh
+#   tools/build-image.sh                 build localhost/shopserve:dev and :<git commit>
+#   IMAGE=localhost/shop VERSION=v1 tools/build-image.sh   other name / version tag
 #   SHOPSERVE_MODELS_DIR=/path tools/build-image.sh   bake another model repository in
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-IMAGE=${IMAGE:-localhost/shopserve:latest}
+IMAGE=${IMAGE:-localhost/shopserve}
+VERSION=${VERSION:-$(git describe --always --dirty 2>/dev/null || echo unversioned)}
 BASE_IMAGE=${BASE_IMAGE:-localhost/debian-bookworm-minbase:latest}
 MODELS_DIR=${SHOPSERVE_MODELS_DIR:-models}
 CACHE=${SHOPSERVE_IMAGE_CACHE:-$HOME/.cache/shopserve-image}
@@ -34,7 +35,9 @@ if ! podman image exists "$BASE_IMAGE"; then
     echo "build-image: debootstrap --variant=minbase bookworm (once, a few minutes)"
     rm -rf "$rootfs"; mkdir -p "$CACHE"
     debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE/debootstrap.log"
-    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    # Nothing installs packages into this image later: drop apt's caches and lists, and docs.
+    rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
+      "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/* "$rootfs"/usr/share/info/*
   fi
   echo "build-image: importing $BASE_IMAGE"
   tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
@@ -58,9 +61,9 @@ ldd "$bin/shopserve" "$bin/shopctl" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' 
 cp -R "$MODELS_DIR"/. "$root/models/"
 cp deploy/Containerfile "$context/Containerfile"
 
-echo "build-image: buildah bud -> $IMAGE"
+echo "build-image: buildah bud -> $IMAGE:$VERSION, $IMAGE:dev"
 buildah bud --pull=never --isolation chroot --build-arg "BASE_IMAGE=$BASE_IMAGE" \
-  -f "$context/Containerfile" -t "$IMAGE" "$context" >/dev/null
-podman image inspect "$IMAGE" --format 'build-image: {{.Id}} {{.Size}} bytes' |
+  -f "$context/Containerfile" -t "$IMAGE:$VERSION" -t "$IMAGE:dev" "$context" >/dev/null
+podman image inspect "$IMAGE:dev" --format 'build-image: {{.Id}} {{.Size}} bytes' |
   awk '{printf "build-image: %s  %.1f MB\n", substr($2,1,12), $3/1e6}'
 echo "build-image: bundled libraries: $(ls "$root/lib" | tr '\n' ' ')"

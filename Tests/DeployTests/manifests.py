@@ -20,6 +20,8 @@ OVERLAYS = sorted(p for p in (K8S / "overlays").iterdir() if (p / "kustomization
 # Every kustomization an SRE may apply: the base, each overlay, Envoy on its own.
 TARGETS = [K8S / "base", *OVERLAYS, ENVOY]
 KUBERNETES_VERSION = "1.30.0"
+# checkov lives in a venv of its own (Tests/DeployTests/setup-venv.sh); else found on PATH.
+CHECKOV = ROOT / ".venv" / "checkov" / "bin" / "checkov"
 SHOPSERVE_CONTAINER = "shopserve"
 
 # Environment variables that code outside shopserve's option parser reads. Found in Sources/
