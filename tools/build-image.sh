@@ -15,17 +15,16 @@ BASE_IMAGE=${BASE_IMAGE:-localhost/debian-bookworm-minbase:latest}
 MODELS_DIR=${SHOPSERVE_MODELS_DIR:-models}
 CACHE=${SHOPSERVE_IMAGE_CACHE:-$HOME/.cache/shopserve-image}
 export BUILDAH_ISOLATION=chroot
+# apt-get and debootstrap need root; podman/buildah run as the caller (root or rootless).
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-need=()
-for tool in podman:podman buildah:buildah runc:runc debootstrap:debootstrap newuidmap:uidmap \
+# command:package pairs; apt-get installs the packages of the missing commands.
+missing=$(for tool in podman:podman buildah:buildah runc:runc debootstrap:debootstrap newuidmap:uidmap \
             fuse-overlayfs:fuse-overlayfs slirp4netns:slirp4netns; do
-  command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "build-image: installing ${need[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  command -v "${tool%%:*}" >/dev/null || echo "${tool#*:}"; done)
+if [ -n "$missing" ]; then
+  echo "build-image: installing" $missing
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
 # 1. The base image, once: a minimal bookworm root filesystem (glibc, coreutils, no apt cache).
@@ -33,14 +32,14 @@ if ! podman image exists "$BASE_IMAGE"; then
   rootfs="$CACHE/bookworm-minbase"
   if [ ! -x "$rootfs/bin/sh" ]; then
     echo "build-image: debootstrap --variant=minbase bookworm (once, a few minutes)"
-    rm -rf "$rootfs"; mkdir -p "$CACHE"
-    debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE/debootstrap.log"
+    as_root rm -rf "$rootfs"; mkdir -p "$CACHE"
+    as_root debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE/debootstrap.log"
     # Nothing installs packages into this image later: drop apt's caches and lists, and docs.
-    rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
+    as_root rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
       "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/* "$rootfs"/usr/share/info/*
   fi
   echo "build-image: importing $BASE_IMAGE"
-  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+  as_root tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
 fi
 
 # 2. The binaries: release, Swift runtime linked in statically.
