@@ -61,7 +61,7 @@ cp -R "$MODELS_DIR"/. "$root/models/"
 cp deploy/Containerfile "$context/Containerfile"
 
 echo "build-image: buildah bud -> $IMAGE:$VERSION, $IMAGE:dev"
-buildah bud --pull=never --isolation chroot --build-arg "BASE_IMAGE=$BASE_IMAGE" \
+buildah bud --quiet --pull=never --isolation chroot --build-arg "BASE_IMAGE=$BASE_IMAGE" \
   -f "$context/Containerfile" -t "$IMAGE:$VERSION" -t "$IMAGE:dev" "$context" >/dev/null
 podman image inspect "$IMAGE:dev" --format 'build-image: {{.Id}} {{.Size}} bytes' |
   awk '{printf "build-image: %s  %.1f MB\n", substr($2,1,12), $3/1e6}'

@@ -41,6 +41,13 @@ ctl call grpc.health.v1.Health/Check --data '{"service": ""}'
 # Each shop service: SERVING once its model (baked into the image's models/) is loaded.
 for service in $(ctl list | grep '^shop\.v1\.'); do ctl health "$service" || true; done
 
+# The models-pvc overlay's init container: seeds a volume from the baked models as uid 10001.
+volume=$(mktemp -d); chown 10001:10001 "$volume" 2>/dev/null || chmod 0777 "$volume"
+podman run --rm "${RUN[@]}" --read-only --cap-drop ALL -v "$volume:/models" --entrypoint /bin/cp "$IMAGE" \
+  -R -n /opt/shopserve/models/. /models/
+echo "check-image: seed-models copied $(find "$volume" -type f | wc -l) files: $(cd "$volume" && ls | tr '\n' ' ')"
+rm -rf "$volume"
+
 stop=$(now)
 podman kill --signal TERM "$NAME" >/dev/null
 status=$(timeout 30 podman wait "$NAME")
