@@ -3,6 +3,7 @@ lint-clean, and what the manifests say matches what the binaries and the server 
 (options, environment variables, ports, health service names, shutdown timing)."""
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from manifests import (CHECKOV, DEPLOY, ENVOY, K8S, KUBERNETES_VERSION, OVERLAYS, TARGETS, container, container_environment,
-                       containerfile_instructions, health_service_names, help_text, long_options,
+                       containerfile_instructions, envoy_config, health_service_names, help_text, long_options,
                        model_backed_services, of_kind, render, shopserve_deployments,
                        shopserve_environment_names, target_id)
 
@@ -218,7 +219,7 @@ def test_containerfile_matches_the_deployment():
 
 
 def test_envoy_balances_over_the_headless_service():
-    config = yaml.safe_load((ENVOY / "envoy.yaml").read_text())
+    config = envoy_config()
     base = render(K8S / "base")
     headless = {s["metadata"]["name"]: s for s in of_kind(base, "Service") if s["spec"].get("clusterIP") == "None"}
     [cluster] = config["static_resources"]["clusters"]
@@ -236,7 +237,7 @@ def test_envoy_balances_over_the_headless_service():
 
 
 def test_envoy_routes_retry_only_safe_codes_with_limits():
-    config = yaml.safe_load((ENVOY / "envoy.yaml").read_text())
+    config = envoy_config()
     [listener] = config["static_resources"]["listeners"]
     manager = listener["filter_chains"][0]["filters"][0]["typed_config"]
     for host in manager["route_config"]["virtual_hosts"]:
@@ -256,6 +257,14 @@ def test_envoy_routes_retry_only_safe_codes_with_limits():
     assert envoy_service["spec"]["ports"][0]["targetPort"] == "grpc"
 
 
+ENVOY_TYPED_CONFIG_MODULES = [
+    "envoy.extensions.filters.http.router.v3.router_pb2",
+    "envoy.extensions.filters.network.http_connection_manager.v3.http_connection_manager_pb2",
+    "envoy.extensions.retry.host.previous_hosts.v3.previous_hosts_pb2",
+    "envoy.extensions.upstreams.http.v3.http_protocol_options_pb2",
+]
+
+
 def test_envoy_config_matches_the_envoy_api():
     """Parses envoy.yaml into envoy.config.bootstrap.v3.Bootstrap (Envoy's own protos, from
     xds-protos): field names, types and every typed_config @type must exist."""
@@ -263,9 +272,7 @@ def test_envoy_config_matches_the_envoy_api():
                         reason="xds-protos is not installed (Tests/DeployTests/setup-venv.sh)")
     from google.protobuf import json_format
     from envoy.config.bootstrap.v3 import bootstrap_pb2
-    import envoy.extensions.filters.http.router.v3.router_pb2  # noqa: F401  (registers @types)
-    import envoy.extensions.filters.network.http_connection_manager.v3.http_connection_manager_pb2  # noqa: F401
-    import envoy.extensions.retry.host.previous_hosts.v3.previous_hosts_pb2  # noqa: F401
-    import envoy.extensions.upstreams.http.v3.http_protocol_options_pb2  # noqa: F401
-    config = yaml.safe_load((ENVOY / "envoy.yaml").read_text())
+    for module in ENVOY_TYPED_CONFIG_MODULES:  # registers each typed_config @type
+        importlib.import_module(module)
+    config = envoy_config()
     json_format.ParseDict(config, bootstrap_pb2.Bootstrap())
