@@ -167,6 +167,17 @@ def test_probes_check_the_grpc_port_and_a_health_service_that_exists(target):
 
 
 @deployment_targets
+def test_the_autoscaler_owns_the_replica_count(target):
+    docs = render(target)
+    scaled = {h["spec"]["scaleTargetRef"]["name"]: h["spec"] for h in of_kind(docs, "HorizontalPodAutoscaler")}
+    for deployment in shopserve_deployments(docs):
+        name = deployment["metadata"]["name"]
+        assert name in scaled and "replicas" not in deployment["spec"], \
+            f"{name}: a fixed replicas would fight the HPA on every apply"
+        assert 1 <= scaled[name]["minReplicas"] <= scaled[name]["maxReplicas"]
+
+
+@deployment_targets
 def test_termination_grace_covers_pre_stop_and_drain(target):
     docs = render(target)
     for deployment in shopserve_deployments(docs):
