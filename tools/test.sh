@@ -25,4 +25,10 @@ if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/nu
   SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
     .venv/bin/python -m pytest -q Tests/IntegrationTests
 fi
+if [ -d Tests/DeployTests ]; then
+  echo "== deployment manifests (kustomize, Kubernetes schema, yamllint, checkov, Envoy)"
+  Tests/DeployTests/setup-venv.sh
+  SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
+    .venv/bin/python -m pytest -q Tests/DeployTests
+fi
 echo "== all tests passed"
