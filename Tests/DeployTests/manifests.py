@@ -24,11 +24,6 @@ KUBERNETES_VERSION = "1.30.0"
 CHECKOV = ROOT / ".venv" / "checkov" / "bin" / "checkov"
 SHOPSERVE_CONTAINER = "shopserve"
 
-# Environment variables that code outside shopserve's option parser reads. Found in Sources/
-# by `"SHOPSERVE_..."` literals; until the dialogue branch (ShopModels/Dialogue/StateSealer.swift
-# reads SHOPSERVE_DIALOGUE_KEY) is merged, that one is listed here.
-PENDING_ENVIRONMENT = {"SHOPSERVE_DIALOGUE_KEY"}
-
 
 def target_id(path: pathlib.Path) -> str:
     return str(path.relative_to(DEPLOY))
@@ -102,7 +97,7 @@ def shopserve_environment_names() -> frozenset[str]:
     names = {"SHOPSERVE_" + option.upper().replace("-", "_") for option in options}
     for source in (ROOT / "Sources").rglob("*.swift"):
         names.update(re.findall(r'"(SHOPSERVE_[A-Z0-9_]+)"', source.read_text(errors="replace")))
-    return frozenset(names | PENDING_ENVIRONMENT)
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=None)
