@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import channels, rank_data, rank_model, two_tower
+from . import channels, fixtures, publishing, rank_data, rank_model, two_tower
 from .data import load_movielens, popularity, temporal_split
 from .int8 import Fp32Weights, Int8Weights
 from .recall_eval import RecallModel, evaluate
@@ -28,22 +28,29 @@ def parse(argv):
 def main(argv) -> int:
     args = parse(argv)
     started = time.process_time()
-    rng = np.random.default_rng(args.seed)
     catalogue, users = load_movielens()
     split = temporal_split(users)
     counts = popularity(split, catalogue.count)
     print(f"MovieLens: {len(users)} users, {catalogue.count} items; "
           f"{sum(len(u.items) for u in split.train)} training events, {sum(len(u.items) for u in split.test)} held out")
+    passed = True
     if args.only in (None, "recall"):
-        recall = train_recall(split, catalogue, counts, rng, args)
+        recall = train_recall(split, catalogue, counts, np.random.default_rng(args.seed), args)
+        passed &= check_recall_bars(*recall[-2:])
+        if not args.no_publish:
+            publish_recall_model(recall, split, catalogue, users)
     if args.only in (None, "rank"):
-        rank = train_rank(split, catalogue, counts, rng, args)
+        rank = train_rank(split, catalogue, counts, np.random.default_rng(args.seed + 1), args)
+        passed &= check_rank_bars(rank[2])
+        if not args.no_publish:
+            publish_rank_model(rank, split, catalogue)
+    print("all bars met" if passed else "SOME BARS MISSED (see above)")
     print(f"CPU time {time.process_time() - started:.0f} s")
     return 0
 
 
 def train_recall(split, catalogue, counts, rng, args):
-    tensors = two_tower.train(split, catalogue.count, counts, rng, epochs=1 if args.quick else 6)
+    tensors = two_tower.train(split, catalogue.count, counts, rng, epochs=1 if args.quick else 4)
     neighbours, neighbour_weights = channels.cooccurrence_neighbours(split, catalogue.count)
     hot, as_of = channels.hot_scores(split, catalogue.count)
     cold = channels.cold_start_tables(split, counts)
@@ -75,7 +82,7 @@ def train_rank(split, catalogue, counts, rng, args):
     train_rows = rank_data.build_rows(split, catalogue.count, counts, rng, held_out=False)
     test_rows = rank_data.build_rows(split, catalogue.count, counts, rng, held_out=True)
     tensors = rank_model.train(train_rows.batch, train_rows.ctr, train_rows.cvr, train_rows.cvr_weight,
-                               catalogue.genres, dense, rng, epochs=1 if args.quick else 3)
+                               catalogue.genres, dense, rng, epochs=1 if args.quick else 2)
     fp32 = rank_model.predict(Fp32Weights(tensors), test_rows.batch, catalogue.genres, dense)
     int8 = rank_model.predict(Int8Weights(tensors, rank_model.TENSORS), test_rows.batch, catalogue.genres, dense)
     baseline = rank_data.logistic_baseline(train_rows, test_rows, catalogue.genres, dense, catalogue.count)
@@ -86,3 +93,44 @@ def train_rank(split, catalogue, counts, rng, args):
         f, q, b = (results[n][metric] for n in ("fp32", "int8", "logistic"))
         print(f"{metric:30s} {f:10.4f} {q:10.4f} {q - f:+10.4f} {b:10.4f}")
     return tensors, dense, results, test_rows, fp32
+
+
+def check(label: str, ok: bool) -> bool:
+    print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+    return ok
+
+
+def check_recall_bars(fp32: dict, int8: dict) -> bool:
+    merged, popular, knn = (fp32[name][200] for name in
+                            ("merged (user_id only)", "baseline popularity", "baseline item-KNN (last 20)"))
+    print("Recall bars:")
+    ok = check(f"merged Recall@200 {merged:.4f} ≥ 1.7 × popularity {popular:.4f} ({merged / popular:.2f}×)", merged >= 1.7 * popular)
+    ok &= check(f"merged Recall@200 {merged:.4f} > item-KNN {knn:.4f}", merged > knn)
+    worst = max(abs(int8[n][k] - fp32[n][k]) / max(fp32[n][k], 1e-9) for n in int8 for k in int8[n])
+    return ok & check(f"INT8 vs FP32 worst relative recall difference {100 * worst:.2f}% ≤ 2%", worst <= 0.02)
+
+
+def check_rank_bars(results: dict) -> bool:
+    print("Rank bars:")
+    ok = True
+    for metric in ("ctr AUC", "cvr AUC (on interactions)"):
+        ok &= check(f"{metric} {results['fp32'][metric]:.4f} > logistic {results['logistic'][metric]:.4f}",
+                    results["fp32"][metric] > results["logistic"][metric])
+    worst = max(abs(results["int8"][m] - results["fp32"][m]) for m in results["fp32"])
+    return ok & check(f"INT8 vs FP32 worst AUC difference {worst:.4f} ≤ 0.005", worst <= 0.005)
+
+
+def publish_recall_model(recall, split, catalogue, users):
+    tensors, neighbours, neighbour_weights, hot, as_of, cold = recall[:6]
+    histories = [u.items[::-1] for u in split.train]
+    directory, _ = publishing.publish_recall(tensors, neighbours, neighbour_weights, hot, as_of, cold, histories,
+                                             catalogue, [u.user_id for u in split.train])
+    print(f"published {directory}")
+    fixtures.write_recall_fixture(tensors, neighbours, neighbour_weights, hot, split, catalogue)
+
+
+def publish_rank_model(rank, split, catalogue):
+    tensors, dense = rank[:2]
+    directory, _ = publishing.publish_rank(tensors, dense, catalogue)
+    print(f"published {directory}")
+    fixtures.write_rank_fixture(tensors, dense, split, catalogue)

@@ -31,10 +31,9 @@ class RecallModel:
 
     def embedding_scores(self, sequences: np.ndarray, int8: bool) -> np.ndarray:
         users = two_tower.user_vectors(self.weights, sequences)
-        if int8:   # the INT8 index: query quantized per row, int8 dot products, both scales
-            from quantize_lib.quantization import int8_linear
-            q, scale = self.item_vectors
-            return int8_linear(users, q, scale)
+        if int8:   # the INT8 index re-scores its candidates as FP32 query · dequantized INT8 rows
+            from quantize_lib.quantization import dequantize_rows
+            return users @ dequantize_rows(*self.item_vectors).T
         return users @ self.item_vectors.T
 
     def neighbour_scores(self, recent_first_items, **kw):

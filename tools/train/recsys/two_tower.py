@@ -15,7 +15,7 @@ SHORT = 5
 DIMENSION = 64
 HIDDEN = 128
 TEMPERATURE = 0.1
-NEGATIVES = 2048
+NEGATIVES = 1024
 BATCH = 1024
 
 TENSORS = ("user.item_embedding", "user.hidden.weight", "user.out.weight", "item.embedding")
@@ -58,7 +58,7 @@ def item_vectors(tensors: dict) -> np.ndarray:
     return (table / np.maximum(np.linalg.norm(table, axis=1, keepdims=True), 1e-6)).astype(np.float32)
 
 
-def train(split, item_count: int, popularity_counts, rng, epochs: int = 6, log=print) -> dict:
+def train(split, item_count: int, popularity_counts, rng, epochs: int = 4, log=print) -> dict:
     """Returns the FP32 tensors (names in TENSORS + biases)."""
     sequences, targets = training_examples(split)
     params = {
