@@ -131,6 +131,6 @@ def publish_recall_model(recall, split, catalogue, users):
 
 def publish_rank_model(rank, split, catalogue):
     tensors, dense = rank[:2]
-    directory, _ = publishing.publish_rank(tensors, dense, catalogue)
+    directory, _ = publishing.publish_rank(tensors, dense, catalogue, [u.user_id for u in split.train])
     print(f"published {directory}")
     fixtures.write_rank_fixture(tensors, dense, split, catalogue)

@@ -8,11 +8,12 @@ Recall (kind `recall.multichannel`) tensors:
   hot.items I32 [H], hot.scores F32 [H]            recent popularity, best first
   cold.items I32 [C], cold.base F32 [C], cold.hour_lift F32 [C, 6], cold.weekday_lift F32 [C, 7]
   users.history_offsets I64 [U+1], users.history_rows I32   stored histories of known users (CSR), recent first
-Side files: item_ids.txt (movieId per row), user_ids.txt (userId per users.history row).
+Side files: item_ids.txt (movieId per row), user_ids.txt (userId per users.history row); items.json and
+users.json (the same ids as JSON arrays, for `shopctl bench`'s recall/rank workloads).
 
 Rank (kind `rank.mmoe`) tensors: item_embedding I8 [N, 32] (+ .scale); attention.hidden, attention.out,
 experts, gate.ctr, gate.cvr, tower.{ctr,cvr}.{hidden,out} (INT8 weights + F32 biases);
-item_genres U8 [N, G]; item_dense F32 [N, 2]. Side files: item_ids.txt, genres.txt.
+item_genres U8 [N, G]; item_dense F32 [N, 2]. Side files: item_ids.txt, genres.txt, items.json, users.json.
 """
 import json
 import os
@@ -74,10 +75,11 @@ def publish_recall(tensors, neighbours, neighbour_weights, hot, as_of, cold, his
     return publish("recall", out, kind="recall.multichannel", config=config, version=version, replace=True,
                    include=list(two_tower.TENSORS[:3]) + ["i2i.weights"],
                    embeddings=["user.item_embedding", "i2i.weights"],
-                   side_files={"item_ids.txt": _lines(catalogue.ids), "user_ids.txt": _lines(user_ids)})
+                   side_files={"item_ids.txt": _lines(catalogue.ids), "user_ids.txt": _lines(user_ids),
+                               "items.json": json.dumps(catalogue.ids), "users.json": json.dumps(list(user_ids))})
 
 
-def publish_rank(tensors, dense, catalogue, version=1):
+def publish_rank(tensors, dense, catalogue, user_ids, version=1):
     out = dict(tensors)
     out.update({"item_genres": catalogue.genres.astype(np.uint8), "item_dense": dense.astype(np.float32)})
     config = {
@@ -98,7 +100,8 @@ def publish_rank(tensors, dense, catalogue, version=1):
     }
     return publish("rank", out, kind="rank.mmoe", config=config, version=version, replace=True,
                    include=list(rank_model.TENSORS), embeddings=["item_embedding"],
-                   side_files={"item_ids.txt": _lines(catalogue.ids), "genres.txt": _lines(catalogue.genre_names)})
+                   side_files={"item_ids.txt": _lines(catalogue.ids), "genres.txt": _lines(catalogue.genre_names),
+                               "items.json": json.dumps(catalogue.ids), "users.json": json.dumps(list(user_ids))})
 
 
 def write_fixture(name: str, content: dict):
