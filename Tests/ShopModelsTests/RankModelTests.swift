@@ -25,6 +25,14 @@ final class RankModelTests: XCTestCase {
         }
     }
 
+    func testGenreSimilarityIsTheCosineOfMultiHotGenres() throws {
+        let model = try RecallRankFixtures.loadRank()
+        let toyStory = try XCTUnwrap(model.catalogue.row(of: "1"))   // Adventure|Animation|Children|Comedy|Fantasy
+        let jumanji = try XCTUnwrap(model.catalogue.row(of: "2"))    // Adventure|Children|Fantasy
+        XCTAssertEqual(model.genreSimilarity(toyStory, toyStory), 1, accuracy: 1e-6)
+        XCTAssertEqual(model.genreSimilarity(toyStory, jumanji), 3 / Float(15).squareRoot(), accuracy: 1e-6)
+    }
+
     func testMMR() {
         // Items 0 and 1 are near-duplicates, 2 is different; scores 0.9, 0.85, 0.5.
         let similarity: (Int, Int) -> Float = { a, b in (a < 2 && b < 2) ? 1 : 0 }

@@ -22,8 +22,8 @@ public final class RankModel: ServableModel, BatchModel, @unchecked Sendable {
     let towers: [MLP]
     let genres: TensorView<UInt8>
     let dense: TensorView<Float>
-    /// Unit-length genre vector of every item, row-major `[items, genres]` (MMR similarity).
-    public let genreVectors: [Float]
+    /// Genre set of every item as a bit mask (MMR similarity: the cosine of multi-hot genre vectors).
+    let genreMasks: [UInt64]
 
     public convenience init(context: ModelLoadContext) throws {
         let architecture: RankArchitecture
@@ -54,25 +54,23 @@ public final class RankModel: ServableModel, BatchModel, @unchecked Sendable {
               towers.allSatisfy({ $0.inputFeatures == a.expertHidden && $0.outputFeatures == 1 }) else {
             throw ModelLoadError(file: tensors.path, .modelRejected("rank tensors disagree with the architecture (feature width \(f))"))
         }
-        var vectors = [Float](repeating: 0, count: a.items * a.genres)
-        for row in 0..<a.items {
-            var norm: Float = 0
-            for g in 0..<a.genres { norm += Float(genres[row * a.genres + g]) }
-            let inverse = norm > 0 ? 1 / norm.squareRoot() : 0
-            for g in 0..<a.genres { vectors[row * a.genres + g] = Float(genres[row * a.genres + g]) * inverse }
+        guard a.genres <= 64 else {
+            throw ModelLoadError(file: tensors.path, .modelRejected("\(a.genres) genres; MMR similarity supports at most 64"))
         }
-        genreVectors = vectors
+        let multiHot = genres
+        genreMasks = (0..<a.items).map { row in
+            (0..<a.genres).reduce(UInt64(0)) { mask, g in multiHot[row * a.genres + g] != 0 ? mask | (1 << UInt64(g)) : mask }
+        }
     }
 
     public var inputRowBytes: Int { MemoryLayout<Int32>.stride }
     public var outputRowBytes: Int { 2 * MemoryLayout<Float>.stride }
 
-    /// Cosine similarity of two items' genre vectors.
+    /// Cosine similarity of two items' multi-hot genre vectors: |A ∩ B| / √(|A| · |B|) (0 without genres).
     public func genreSimilarity(_ a: Int32, _ b: Int32) -> Float {
-        let g = architecture.genres
-        var dot: Float = 0
-        for k in 0..<g { dot += genreVectors[Int(a) * g + k] * genreVectors[Int(b) * g + k] }
-        return dot
+        let x = genreMasks[Int(a)], y = genreMasks[Int(b)]
+        let product = x.nonzeroBitCount * y.nonzeroBitCount
+        return product == 0 ? 0 : Float((x & y).nonzeroBitCount) / Float(product).squareRoot()
     }
 
     public func run(_ batch: ModelBatch) throws {
