@@ -20,13 +20,14 @@ def parse(argv):
     parser = argparse.ArgumentParser(prog="tools/train/run recsys", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-publish", action="store_true", help="evaluate only, write nothing")
-    parser.add_argument("--quick", action="store_true", help="one epoch each (smoke run)")
+    parser.add_argument("--quick", action="store_true", help="one epoch each, nothing published (smoke run)")
     parser.add_argument("--only", choices=["recall", "rank"], help="train one of the two models")
     return parser.parse_args(argv)
 
 
 def main(argv) -> int:
     args = parse(argv)
+    args.no_publish |= args.quick
     started = time.process_time()
     catalogue, users = load_movielens()
     split = temporal_split(users)
