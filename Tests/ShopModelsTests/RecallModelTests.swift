@@ -25,7 +25,8 @@ final class RecallModelTests: XCTestCase {
             XCTAssertEqual(plan.sequence.map { model.catalogue.ids[Int($0)] }, sequence, "stored history of \(query.userId)")
             let expected = try XCTUnwrap(reference["user_vector"] as? [Double]).map(Float.init)
             XCTAssertEqual(vector.count, expected.count)
-            for (a, b) in zip(vector, expected) { XCTAssertEqual(a, b, accuracy: 3e-3, "user vector of \(query.userId)") }
+            for (a, b) in zip(vector, expected) { XCTAssertEqual(a, b, accuracy: 1e-5, "user vector of \(query.userId)") }
+            print("recall: user \(query.userId): largest |Swift − Python| in the user vector \(zip(vector, expected).map { abs($0 - $1) }.max() ?? 0)")
             let answer = try XCTUnwrap(plan.answer)
             let mergedIds = try XCTUnwrap(reference["merged_item_ids"] as? [String])
             let overlap = Set(answer.items.map(\.itemId)).intersection(mergedIds).count
