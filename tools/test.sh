@@ -17,7 +17,8 @@ echo "== swift test"
 swift test --skip-build --parallel
 
 echo "== python tool tests (quantizer, training helpers)"
-.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/price/tests
+.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/price/tests \
+  tools/train/recsys/tests
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"
