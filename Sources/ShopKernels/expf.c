@@ -25,3 +25,21 @@ float shop__expf_scalar(float x) {
 }
 
 float shop_expf(float x) { return shop__expf_scalar(x); }
+
+/* tanh of |x| (both branches computed, one selected, exactly as the vector versions do), then
+ * x's sign: odd by construction, and tanh(-0) = -0. */
+float shop__tanhf_scalar(float x) {
+    float a = fabsf(x);
+    float e = shop__expf_scalar(a + a);
+    float big = 1.0f - 2.0f / (e + 1.0f);
+    float z = a * a;
+    float p = SHOP_TANH_P0;
+    p = p * z + SHOP_TANH_P1;
+    p = p * z + SHOP_TANH_P2;
+    p = p * z + SHOP_TANH_P3;
+    p = p * z + SHOP_TANH_P4;
+    float small = p * z * a + a;
+    return copysignf(a < SHOP_TANH_SMALL ? small : big, x);
+}
+
+float shop_tanhf(float x) { return shop__tanhf_scalar(x); }

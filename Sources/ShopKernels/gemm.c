@@ -67,7 +67,7 @@ int shop_gemm_s8s8_f32(size_t m, const int8_t *a, size_t lda, const float *a_sca
                                 .bias = bias, .act = act}};
     int rc = check(&g, packed_w, a && lda >= shop_packed_weights_k(packed_w), c, ldc);
     if (rc != SHOP_OK || m == 0 || g.w->n == 0) return rc;
-    if (!a_scales || !w_scales || (unsigned)act > SHOP_ACT_SIGMOID) return SHOP_EINVAL;
+    if (!a_scales || !w_scales || (unsigned)act > SHOP_ACT_TANH) return SHOP_EINVAL;
     return run(&g);
 }
 
@@ -78,7 +78,7 @@ int shop_linear_f32(size_t m, const float *x, size_t ldx, const void *packed_w,
                          .ep = {.cf = c, .ldc = ldc, .w_scales = w_scales, .bias = bias, .act = act}};
     int rc = check(&g, packed_w, x && ldx >= shop_packed_weights_k(packed_w), c, ldc);
     if (rc != SHOP_OK || m == 0 || g.w->n == 0) return rc;
-    if (!w_scales || (unsigned)act > SHOP_ACT_SIGMOID) return SHOP_EINVAL;
+    if (!w_scales || (unsigned)act > SHOP_ACT_TANH) return SHOP_EINVAL;
     static const float no_input[1] = {0.0f};
     if (!g.x) g.x = no_input; /* K == 0: every row quantizes to the zero row */
     return run(&g);

@@ -74,6 +74,7 @@ int shop__gemm_vnni(const shop__gemm_args *g);
 
 /* Scalar epilogue for one value (the reference every vector epilogue reproduces). */
 float shop__expf_scalar(float x);
+float shop__tanhf_scalar(float x);
 SHOP_INLINE float shop__finish(int32_t acc, float a_scale, float w_scale, const float *bias,
                                size_t j, shop_activation act) {
     float s = a_scale * w_scale;
@@ -82,6 +83,7 @@ SHOP_INLINE float shop__finish(int32_t acc, float a_scale, float w_scale, const 
     switch (act) {
     case SHOP_ACT_RELU: y = y > 0.0f ? y : 0.0f; break;
     case SHOP_ACT_SIGMOID: y = 1.0f / (1.0f + shop__expf_scalar(-y)); break;
+    case SHOP_ACT_TANH: y = shop__tanhf_scalar(y); break;
     default: break;
     }
     return y;
@@ -105,6 +107,15 @@ void shop__quantize_row_vnni(size_t k, const float *x, int8_t *q, float *scale, 
 #define SHOP_EXP_P3 4.1665795894e-2f
 #define SHOP_EXP_P4 1.6666665459e-1f
 #define SHOP_EXP_P5 5.0000001201e-1f
+
+/* ------------------------------------------------------------- tanh constants (Cephes tanhf) */
+
+#define SHOP_TANH_SMALL 0.625f /* below: odd polynomial; at or above: via exp(2|x|) */
+#define SHOP_TANH_P0 (-5.70498872745e-3f)
+#define SHOP_TANH_P1 2.06390887954e-2f
+#define SHOP_TANH_P2 (-5.37397155531e-2f)
+#define SHOP_TANH_P3 1.33314422036e-1f
+#define SHOP_TANH_P4 (-3.33332819422e-1f)
 
 /* ------------------------------------------------------------- scratch */
 

@@ -82,14 +82,14 @@ final class GemmTests: XCTestCase {
             let p = Problem(m: m, n: n, k: k, rng: &rng)
             let scalar = PackedWeights(variant: SHOP_KERNEL_SCALAR, n: n, k: k, weights: p.w)
             let refS32 = gemmS32(p, scalar)
-            let refF32 = [SHOP_ACT_NONE, SHOP_ACT_RELU, SHOP_ACT_SIGMOID].map { act in
+            let refF32 = [SHOP_ACT_NONE, SHOP_ACT_RELU, SHOP_ACT_SIGMOID, SHOP_ACT_TANH].map { act in
                 [true, false].map { bits(gemmF32(p, scalar, act: act, useBias: $0)) }
             }
             for v in fastVariants {
                 let packed = PackedWeights(variant: v, n: n, k: k, weights: p.w)
                 let label = "\(variantName(v)) M=\(m) N=\(n) K=\(k)"
                 XCTAssertEqual(gemmS32(p, packed), refS32, "s32 \(label)")
-                for (ai, act) in [SHOP_ACT_NONE, SHOP_ACT_RELU, SHOP_ACT_SIGMOID].enumerated() {
+                for (ai, act) in [SHOP_ACT_NONE, SHOP_ACT_RELU, SHOP_ACT_SIGMOID, SHOP_ACT_TANH].enumerated() {
                     for (bi, useBias) in [true, false].enumerated() {
                         XCTAssertEqual(bits(gemmF32(p, packed, act: act, useBias: useBias)), refF32[ai][bi],
                                        "f32 act=\(act.rawValue) bias=\(useBias) \(label)")
@@ -109,6 +109,7 @@ final class GemmTests: XCTestCase {
             let none = gemmF32(p, scalar, act: SHOP_ACT_NONE, useBias: true)
             let relu = gemmF32(p, scalar, act: SHOP_ACT_RELU, useBias: true)
             let sigm = gemmF32(p, scalar, act: SHOP_ACT_SIGMOID, useBias: true)
+            let tanh = gemmF32(p, scalar, act: SHOP_ACT_TANH, useBias: true)
             let plain = gemmF32(p, scalar, act: SHOP_ACT_NONE, useBias: false)
             for i in 0..<m {
                 for j in 0..<n {
@@ -119,6 +120,7 @@ final class GemmTests: XCTestCase {
                     XCTAssertEqual(relu[i * n + j], max(y, 0))
                     let s = 1 / (1 + Foundation.exp(-Double(y)))
                     XCTAssertEqual(Double(sigm[i * n + j]), s, accuracy: 1e-6)
+                    XCTAssertEqual(Double(tanh[i * n + j]), Foundation.tanh(Double(y)), accuracy: 1e-6)
                 }
             }
         }

@@ -64,4 +64,20 @@ final class QuantizeTests: XCTestCase {
         XCTAssertEqual(shop_expf(-1000), shop_expf(-87))
         XCTAssertTrue(shop_expf(1000).isFinite)
     }
+
+    func testTanhMatchesLibm() {
+        var x: Float = -12
+        while x <= 12 {
+            let t = shop_tanhf(x), ref = Foundation.tanh(Double(x))
+            XCTAssertEqual(Double(t), ref, accuracy: max(abs(ref), 1e-30) * 5e-7, "tanh(\(x))")
+            XCTAssertEqual(shop_tanhf(-x), -t, "odd: tanh(\(x))")
+            x += 0.0173
+        }
+        for x: Float in [0, 1e-20, 1e-4, 0.6249, 0.625, 0.6251] {
+            XCTAssertEqual(Double(shop_tanhf(x)), Foundation.tanh(Double(x)), accuracy: Double(x) * 5e-7 + 1e-45, "tanh(\(x))")
+        }
+        XCTAssertEqual(shop_tanhf(1000), 1)
+        XCTAssertEqual(shop_tanhf(-1000), -1)
+        XCTAssertEqual(shop_tanhf(-0.0).sign, .minus)
+    }
 }

@@ -92,12 +92,18 @@ typedef enum shop_activation {
     SHOP_ACT_NONE = 0,
     SHOP_ACT_RELU = 1,    /**< y > 0 ? y : 0 (NaN becomes 0) */
     SHOP_ACT_SIGMOID = 2, /**< 1 / (1 + shop_expf(-y)) */
+    SHOP_ACT_TANH = 3,    /**< shop_tanhf(y) */
 } shop_activation;
 
 /** The library's own exp (Cephes-style polynomial, <= 2 ulp from expf on [-87, 88]; input clamped
  *  to [-87, 88], NaN maps to exp(88)). Every variant evaluates this exact sequence of operations,
  *  which is what makes sigmoid and softmax bit-identical across variants. */
 float shop_expf(float x);
+
+/** The library's tanh (Cephes tanhf: an odd polynomial for |x| < 0.625, else
+ *  1 - 2 / (shop_expf(2|x|) + 1) with x's sign; a few ulp from tanhf). Every variant evaluates this
+ *  exact sequence of operations, so the fused tanh epilogue is bit-identical across variants. */
+float shop_tanhf(float x);
 
 /* ---------------------------------------------------------------- activation quantization */
 

@@ -1,0 +1,72 @@
+/// A chain of ``QuantizedLinear`` layers run over a whole batch; intermediate activations live in
+/// the caller's ``LayerScratch`` (two ping-pong buffers of `rows × widest hidden layer`).
+///
+/// Immutable after init: `forward` is safe from several threads at once (each with its own scratch).
+public final class MLP: RowLayer, @unchecked Sendable {
+    /// The layers, first to last.
+    public let layers: [QuantizedLinear]
+    /// Features of each input row (the first layer's).
+    public let inputFeatures: Int
+    /// Features of each output row (the last layer's).
+    public let outputFeatures: Int
+    /// Widest intermediate (hidden) width; 0 for a single layer.
+    private let hiddenWidth: Int
+
+    /// Chains `layers`; each layer's output width must be the next one's input width.
+    /// - Throws: ``LayerError`` naming the two layers that do not fit.
+    public init(layers: [QuantizedLinear]) throws {
+        guard let first = layers.first, let last = layers.last else { throw LayerError("an MLP needs at least one layer") }
+        for (a, b) in zip(layers, layers.dropFirst()) where a.outputFeatures != b.inputFeatures {
+            throw LayerError("layer '\(a.name)' has \(a.outputFeatures) outputs but layer '\(b.name)' takes \(b.inputFeatures) inputs")
+        }
+        self.layers = layers
+        inputFeatures = first.inputFeatures
+        outputFeatures = last.outputFeatures
+        hiddenWidth = layers.dropLast().map(\.outputFeatures).max() ?? 0
+    }
+
+    /// Loads each `(prefix, activation)` as a ``QuantizedLinear`` from a model file, e.g.
+    /// `[("fc1", .relu), ("fc2", .relu), ("head", .sigmoid)]`.
+    /// - Throws: ``ModelLoadError`` for a missing or malformed tensor, or when two consecutive
+    ///   layers' widths do not match (naming both tensors).
+    public convenience init(tensors: SafetensorsFile, layers specs: [(prefix: String, activation: Activation)]) throws {
+        let layers = try specs.map { try QuantizedLinear(tensors: tensors, prefix: $0.prefix, activation: $0.activation) }
+        do {
+            try self.init(layers: layers)
+        } catch let error as LayerError {
+            throw ModelLoadError(file: tensors.path, .modelRejected(error.message))
+        }
+    }
+
+    /// Scratch bytes `forward` needs for `rows` rows.
+    public func scratchBytes(rows: Int) -> Int {
+        let buffers = layers.count > 2 ? 2 : layers.count - 1
+        let own = buffers * LayerScratch.size(floats: rows * hiddenWidth)
+        return own + (layers.map { $0.scratchBytes(rows: rows) }.max() ?? 0)
+    }
+
+    /// Like ``forward(_:rows:output:scratch:)`` with row strides in floats for the input and output.
+    public func forward(_ input: UnsafePointer<Float>, rows: Int, inputStride: Int,
+                        output: UnsafeMutablePointer<Float>, outputStride: Int, scratch: inout LayerScratch) {
+        let mark = scratch.mark
+        defer { scratch.reset(to: mark) }
+        let count = layers.count
+        // Hidden activations alternate between two buffers (one suffices for two layers).
+        let ping = count > 1 ? scratch.floats(rows * hiddenWidth) : output
+        let pong = count > 2 ? scratch.floats(rows * hiddenWidth) : output
+        var source = input
+        var sourceStride = inputStride
+        for (index, layer) in layers.enumerated() {
+            if index == count - 1 {
+                layer.forward(source, rows: rows, inputStride: sourceStride, output: output,
+                              outputStride: outputStride, scratch: &scratch)
+            } else {
+                let destination = index & 1 == 0 ? ping : pong
+                layer.forward(source, rows: rows, inputStride: sourceStride, output: destination,
+                              outputStride: layer.outputFeatures, scratch: &scratch)
+                source = UnsafePointer(destination)
+                sourceStride = layer.outputFeatures
+            }
+        }
+    }
+}
