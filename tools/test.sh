@@ -16,8 +16,8 @@ swift build --build-tests
 echo "== swift test"
 swift test --skip-build --parallel
 
-echo "== python tool tests (quantizer)"
-.venv/bin/python -m pytest -q tools/quantize_lib/tests
+echo "== python tool tests (quantizer, training helpers)"
+.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"

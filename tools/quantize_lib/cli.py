@@ -80,9 +80,6 @@ def quantize_checkpoint(tensors: dict, args) -> tuple[dict, list, list]:
     include = args.include or ["*"]
     for name in sorted(tensors):
         value = tensors[name]
-        if name + SCALE_SUFFIX in tensors:
-            raise SystemExit(f"tools/quantize: checkpoint already has '{name + SCALE_SUFFIX}', "
-                             f"which would collide with the scale of '{name}'")
         if matches(name, args.transpose):
             if value.ndim != 2:
                 raise SystemExit(f"tools/quantize: --transpose matched '{name}' of shape {list(value.shape)}; only 2-D tensors")
@@ -92,6 +89,9 @@ def quantize_checkpoint(tensors: dict, args) -> tuple[dict, list, list]:
             continue
         value = value.astype(np.float32)
         if value.ndim >= 2 and matches(name, include) and not matches(name, args.keep_fp32):
+            if name + SCALE_SUFFIX in tensors:  # an already-quantized I8 tensor + its scale is fine
+                raise SystemExit(f"tools/quantize: checkpoint already has '{name + SCALE_SUFFIX}', "
+                                 f"which would collide with the scale of '{name}'")
             q, scale = quantize_rows(value)
             output[name], output[name + SCALE_SUFFIX] = q, scale
             report.append((name, list(value.shape), error_stats(value, dequantize_rows(q, scale))))

@@ -1,0 +1,104 @@
+import ShopKernels
+
+/// An INT8 nearest-neighbour index over L2-normalized vectors (similarity = inner product = cosine),
+/// exact or IVF, searched in batches with the project's INT8 GEMM.
+///
+/// Storage: one INT8 row per vector with an F32 scale (`v ≈ q · s`), optional external ids and
+/// categories, optional IVF lists (see docs/model-format.md, "Vector index"). Loaded from a model's
+/// safetensors file the tensors are used in place (memory-mapped); the kernels' packed copy of the
+/// rows is made once at load. No FP32 vectors are kept and results are not re-ranked in FP32:
+/// scores are `int32 dot · s_query · s_vector`.
+///
+/// Immutable after init: any number of threads may search at once, each with its own scratch.
+public final class VectorIndex: @unchecked Sendable {
+    /// Number of vectors.
+    public let count: Int
+    /// Dimension of every vector.
+    public let dimension: Int
+    /// Whether the index has IVF lists (``SearchMode/ivf(nprobe:)`` is available).
+    public var hasIVF: Bool { ivf != nil }
+    /// Number of IVF lists (0 without IVF).
+    public var listCount: Int { ivf?.listCount ?? 0 }
+
+    let vectors: UnsafeBufferPointer<Int8>
+    let scales: UnsafeBufferPointer<Float>
+    let ids: UnsafeBufferPointer<Int64>?
+    let categories: UnsafeBufferPointer<Int32>?
+    let flat: PackedRowBlocks
+    let ivf: IVFLists?
+    /// Keeps the memory behind the buffers above alive (a mapped file or owned copies).
+    private let owners: [AnyObject]
+
+    /// Catalogue rows scored per kernel call in exact search (the packed block stays in L1/L2).
+    static let exactBlockRows = 512
+
+    /// Wraps validated storage; packs the rows for the kernels.
+    init(count: Int, dimension: Int, vectors: UnsafeBufferPointer<Int8>, scales: UnsafeBufferPointer<Float>,
+         ids: UnsafeBufferPointer<Int64>?, categories: UnsafeBufferPointer<Int32>?, ivf: IVFLists?,
+         owners: [AnyObject]) throws {
+        self.count = count
+        self.dimension = dimension
+        self.vectors = vectors
+        self.scales = scales
+        self.ids = ids
+        self.categories = categories
+        self.ivf = ivf
+        self.owners = owners
+        flat = try PackedRowBlocks(rows: vectors.baseAddress, dimension: dimension,
+                                   rowStarts: PackedRowBlocks.uniformStarts(count: count, blockRows: Self.exactBlockRows))
+    }
+
+    /// Builds an index in memory from FP32 vectors (tests, benchmarks, tools).
+    ///
+    /// Each row is L2-normalized, then quantized per row exactly like `tools/train/common/vector_index.py`.
+    /// - Parameters:
+    ///   - vectors: `count × dimension` floats, row-major, finite.
+    ///   - ids: external ids (default: the row index); `categories`: one per row (optional).
+    ///   - ivf: build IVF lists with sampled spherical k-means (nil: exact search only).
+    public convenience init(vectors: [Float], count: Int, dimension: Int, ids: [Int64]? = nil,
+                            categories: [Int32]? = nil, ivf: IVFBuildOptions? = nil) throws {
+        guard count >= 0, dimension >= 1, dimension <= Int(SHOP_MAX_K), count <= Int(Int32.max) else {
+            throw VectorIndexError.invalidArgument("count \(count) / dimension \(dimension) out of range")
+        }
+        guard vectors.count == count * dimension else {
+            throw VectorIndexError.invalidArgument("\(vectors.count) floats for \(count) x \(dimension) vectors")
+        }
+        if let ids, ids.count != count { throw VectorIndexError.invalidArgument("\(ids.count) ids for \(count) vectors") }
+        if let categories, categories.count != count {
+            throw VectorIndexError.invalidArgument("\(categories.count) categories for \(count) vectors")
+        }
+        guard vectors.allSatisfy({ $0.isFinite }) else { throw VectorIndexError.invalidArgument("vectors contain NaN or infinity") }
+
+        let normalized = VectorMath.normalizedRows(vectors, dimension: dimension)
+        let (quantMemory, q8, qScales) = try VectorMath.quantizedRows(normalized, count: count, dimension: dimension)
+        var owners: [AnyObject] = [quantMemory]
+        let idBuffer = ids.map { ids -> UnsafeBufferPointer<Int64> in
+            let (memory, buffer) = OwnedMemory.copy(ids)
+            owners.append(memory)
+            return buffer
+        }
+        let categoryBuffer = categories.map { categories -> UnsafeBufferPointer<Int32> in
+            let (memory, buffer) = OwnedMemory.copy(categories)
+            owners.append(memory)
+            return buffer
+        }
+        var lists: IVFLists?
+        if let ivf {
+            let clustering = try KMeans(options: ivf).cluster(normalized, quantized: q8, scales: qScales,
+                                                               count: count, dimension: dimension)
+            let layout = IVFLayout(assignments: clustering.assignments, listCount: clustering.listCount)
+            let (centroidMemory, centroids) = OwnedMemory.copy(clustering.centroids)
+            let (rowMemory, rows) = OwnedMemory.copy(layout.rows)
+            let (listVectorMemory, listVectors) = OwnedMemory.copy(layout.gather(q8, dimension: dimension))
+            let (listScaleMemory, listScales) = OwnedMemory.copy(layout.gather(qScales, dimension: 1))
+            owners += [centroidMemory, rowMemory, listVectorMemory, listScaleMemory]
+            lists = try IVFLists(centroids: centroids, dimension: dimension, listOffsets: layout.listOffsets,
+                                 rows: rows, vectors: listVectors, scales: listScales)
+        }
+        try self.init(count: count, dimension: dimension, vectors: q8, scales: qScales, ids: idBuffer,
+                      categories: categoryBuffer, ivf: lists, owners: owners)
+    }
+
+    /// The external id of `row`.
+    @inline(__always) func id(ofRow row: Int) -> Int64 { ids.map { $0[row] } ?? Int64(row) }
+}

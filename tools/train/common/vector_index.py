@@ -1,0 +1,112 @@
+"""Vector index tensors for ShopServe's INT8 VectorIndex (docs/model-format.md, "Vector index").
+
+`build_index_tensors` turns FP32 embeddings into the tensors the Swift `VectorIndex` loads: every
+row L2-normalized (similarity = inner product = cosine) and quantized per row to INT8 with the
+project's quantizer, optional external ids and categories, and optional IVF lists from a seeded
+spherical k-means in numpy. Training scripts merge the returned dict into the tensors they publish:
+
+    tensors.update(build_index_tensors(item_embeddings, "items", ids=item_ids, ivf_lists=64))
+    publish(name, tensors, kind=..., config=..., keep_fp32=index_keep_fp32("items"))
+
+The INT8 tensors pass through tools/quantize unchanged (integer tensors are copied; the 1-D F32
+scales stay F32). The 2-D F32 IVF centroids would be quantized like a weight unless kept:
+`index_keep_fp32(prefix)` gives the --keep-fp32 glob (the Swift loader also accepts quantized
+centroids, I8 + `.scale`, and dequantizes them).
+"""
+import numpy as np
+
+from quantize_lib.quantization import quantize_rows
+
+
+def normalize_rows(vectors) -> np.ndarray:
+    """Rows scaled to unit L2 norm (zero rows stay zero), as float32."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+
+def _assign(vectors: np.ndarray, centroids: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """Index of the centroid of largest inner product for every row (first on ties)."""
+    out = np.empty(len(vectors), dtype=np.int64)
+    for start in range(0, len(vectors), chunk):
+        out[start:start + chunk] = np.argmax(vectors[start:start + chunk] @ centroids.T, axis=1)
+    return out
+
+
+def spherical_kmeans(vectors: np.ndarray, lists: int, *, iterations: int = 10, sample_size=None, seed: int = 0):
+    """Unit-length centroids [lists, d] trained on a seeded sample of unit-length `vectors`, and the
+    list of every row. An empty list is re-seeded with a random sampled vector."""
+    rng = np.random.default_rng(seed)
+    n = len(vectors)
+    lists = max(1, min(lists, n))
+    sample_count = min(n, sample_size or 40 * lists)
+    sample = vectors[rng.choice(n, size=sample_count, replace=False)] if n else vectors
+    centroids = sample[:lists].copy() if n else np.zeros((1, vectors.shape[1]), np.float32)
+    for _ in range(iterations if n else 0):
+        assignment = _assign(sample, centroids)
+        sums = np.zeros_like(centroids, dtype=np.float64)
+        np.add.at(sums, assignment, sample)
+        empty = np.bincount(assignment, minlength=lists) == 0
+        if empty.any():
+            sums[empty] = sample[rng.integers(0, sample_count, size=int(empty.sum()))]
+        centroids = normalize_rows(sums)
+    return centroids.astype(np.float32), _assign(vectors, centroids) if n else np.zeros(0, np.int64)
+
+
+def build_index_tensors(vectors_fp32, prefix: str, ids=None, categories=None, ivf_lists=None, seed: int = 0,
+                        iterations: int = 10, sample_size=None) -> dict:
+    """The tensors of a vector index over `vectors_fp32` [n, d] under `prefix`, as numpy arrays.
+
+    - `P.vectors` I8 [n, d] + `P.vectors.scale` F32 [n]: normalized rows quantized per row.
+    - `P.ids` I64 [n] (if `ids` is given; the default id is the row), `P.categories` I32 [n] (if given).
+    - with `ivf_lists`: `P.ivf.centroids` F32 [C, d], `P.ivf.list_offsets` I64 [C+1], `P.ivf.rows`
+      I64 [n] (flat row of each entry in list order, ascending inside a list), and `P.ivf.vectors`
+      I8 [n, d] + `P.ivf.vectors.scale` F32 [n] (the same rows in list order).
+    """
+    vectors = np.asarray(vectors_fp32, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[1] < 1:
+        raise ValueError(f"vectors must be [n, d] with d >= 1, got shape {list(vectors.shape)}")
+    if not np.isfinite(vectors).all():
+        raise ValueError("vectors contain NaN or infinity")
+    n = len(vectors)
+    unit = normalize_rows(vectors)
+    q, scale = quantize_rows(unit)
+    tensors = {f"{prefix}.vectors": q, f"{prefix}.vectors.scale": scale}
+    if ids is not None:
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.shape != (n,):
+            raise ValueError(f"ids must have shape [{n}], got {list(ids.shape)}")
+        tensors[f"{prefix}.ids"] = ids
+    if categories is not None:
+        categories = np.asarray(categories)
+        if categories.shape != (n,) or not np.issubdtype(categories.dtype, np.integer):
+            raise ValueError(f"categories must be integers of shape [{n}], got {categories.dtype} {list(categories.shape)}")
+        if n and (categories.min() < np.iinfo(np.int32).min or categories.max() > np.iinfo(np.int32).max):
+            raise ValueError("categories must fit in int32")
+        tensors[f"{prefix}.categories"] = categories.astype(np.int32)
+    if ivf_lists:
+        centroids, assignment = spherical_kmeans(unit, int(ivf_lists), iterations=iterations,
+                                                 sample_size=sample_size, seed=seed)
+        rows = np.argsort(assignment, kind="stable").astype(np.int64)
+        counts = np.bincount(assignment, minlength=len(centroids))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        tensors.update({
+            f"{prefix}.ivf.centroids": centroids,
+            f"{prefix}.ivf.list_offsets": offsets,
+            f"{prefix}.ivf.rows": rows,
+            f"{prefix}.ivf.vectors": np.ascontiguousarray(q[rows]),
+            f"{prefix}.ivf.vectors.scale": np.ascontiguousarray(scale[rows]),
+        })
+    return tensors
+
+
+def index_keep_fp32(prefix: str) -> list:
+    """tools/quantize --keep-fp32 globs that keep an index's IVF centroids in F32 (pass as publish(keep_fp32=...))."""
+    return [f"{prefix}.ivf.centroids"]
+
+
+def exact_top_k(tensors: dict, prefix: str, queries, k: int) -> np.ndarray:
+    """Reference search in numpy over the INT8 vectors (FP32 queries · dequantized rows), rows [m, k]."""
+    rows = tensors[f"{prefix}.vectors"].astype(np.float32) * tensors[f"{prefix}.vectors.scale"][:, None]
+    scores = normalize_rows(np.atleast_2d(queries)) @ rows.T
+    return np.argsort(-scores, axis=1, kind="stable")[:, :k]
