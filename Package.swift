@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels", "ShopScheduler"]),
         .testTarget(name: "ShopImagingTests", dependencies: ["ShopImaging"]),
         .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),
-        .testTarget(name: "ShopServicesTests", dependencies: ["ShopServices", "ShopWire", "ShopProtoC"]),
+        .testTarget(name: "ShopServicesTests", dependencies: ["ShopServices", "ShopWire", "ShopProtoC", "ShopModels", "ShopScheduler"]),
     ],
     swiftLanguageModes: [.v5]
 )

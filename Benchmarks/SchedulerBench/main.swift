@@ -66,7 +66,7 @@ func measure(concurrency: Int, maxBatchRows: Int) -> Point {
                               rowsPerRequest: rowsPerRequest, seed: UInt64(concurrency))
     let result = load.run(warmup: warmupSeconds, seconds: secondsPerPoint, atMeasureStart: residentBytes)
     let residentAfter = residentBytes()
-    let batches = scheduler.metrics(for: handle).batchRows
+    let batches = scheduler.metrics(for: handle)!.batchRows
     scheduler.shutdown()
     return Point(throughput: result.throughput, p50: result.percentile(0.5) / 1e6, p99: result.percentile(0.99) / 1e6,
                  meanBatchRows: batches.mean, residentGrowthBytes: residentAfter - result.residentAtMeasureStart,

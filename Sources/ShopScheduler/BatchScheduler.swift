@@ -20,7 +20,11 @@ public enum ShutdownMode: Sendable {
 ///   idle workers; its completion runs once, after the last chunk.
 /// - Requests whose deadline has passed or cannot be met (moving average of compute time
 ///   per row) complete as `.deadlineExceeded` without being computed.
-/// - Across models: high-priority work first, round-robin among models.
+/// - Across models: high-priority work first, round-robin among models; a model whose
+///   low-priority work has waited past `lowPriorityMaxWaitNanoseconds` goes first.
+/// - `unregister` retires a model's queue (its version left the served set): new work is
+///   refused with `.modelUnregistered`, what it holds finishes, then the queue (and its
+///   reference to the model) is released.
 ///
 /// Thread-safe. Workers start in `init` and run until `shutdown`, which must be called
 /// (the workers keep the scheduler alive) and never from a completion.
@@ -44,6 +48,10 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     /// The configuration the scheduler was started with.
     public let configuration: SchedulerConfiguration
     private let lock = ConditionLock()
+    /// Every queue ever registered, by handle index; nil once unregistered and drained.
+    /// (Indices are never reused, so stale handles and tickets stay harmless.)
+    private var slots: [ModelQueue?] = []
+    /// The queues still registered or draining, in registration order (what workers scan).
     private var queues: [ModelQueue] = []
     private var workers: [BatchWorker] = []
     private var threads: [WorkerThread] = []
@@ -78,10 +86,29 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     public func register(model: BatchModel, name: String,
                          configuration: ModelQueueConfiguration = ModelQueueConfiguration()) -> ModelHandle {
         lock.withLock {
-            let queue = ModelQueue(index: queues.count, name: name, model: model, configuration: configuration)
+            let queue = ModelQueue(index: slots.count, name: name, model: model, configuration: configuration)
+            slots.append(queue)
             queues.append(queue)
             return ModelHandle(index: queue.index, name: name)
         }
+    }
+
+    /// Retires `model`'s queue: from now on its submissions complete inline as
+    /// `.rejected(.modelUnregistered)`; requests already queued or being computed finish as
+    /// usual; once none is left the queue is released (with its reference to the model) and
+    /// leaves the metrics. Idempotent; stale handles are ignored.
+    public func unregister(_ model: ModelHandle) {
+        lock.withLock {
+            guard let queue = slots[model.index], !queue.isUnregistered else { return }
+            queue.isUnregistered = true
+            releaseIfDrained(queue)
+            lock.broadcast()  // a queue held by its batch window is now ready
+        }
+    }
+
+    /// Whether `model`'s queue still exists (registered, or unregistered but still draining).
+    public func isRegistered(_ model: ModelHandle) -> Bool {
+        lock.withLock { slots[model.index] != nil }
     }
 
     /// Queues `request` for `model`. Returns its ticket, or nil when the request already
@@ -90,7 +117,11 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     @discardableResult
     public func submit(_ request: ComputeRequest, to model: ModelHandle) -> RequestTicket? {
         lock.lock()
-        let queue = queues[model.index]
+        guard let queue = slots[model.index], !queue.isUnregistered else {
+            lock.unlock()
+            request.completion(.rejected(.modelUnregistered(model: model.name)))
+            return nil
+        }
         let now = configuration.clock()
         var inlineOutcome: ComputeOutcome?
         if state != .running {
@@ -113,6 +144,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         var cancelled: [PendingCompletion] = []
         if let token = request.cancellation, !token.attach(to: self, ticket: ticket) {
             queue.cancel(ticket, completions: &cancelled)  // cancelled between the check and now
+            releaseIfDrained(queue)
         }
         if parkedWorkers > 0 { lock.signal() }
         lock.unlock()
@@ -125,8 +157,9 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     public func cancel(_ ticket: RequestTicket) {
         var completions: [PendingCompletion] = []
         lock.withLock {
-            guard Int(ticket.model) < queues.count else { return }
-            queues[Int(ticket.model)].cancel(ticket, completions: &completions)
+            guard Int(ticket.model) < slots.count, let queue = slots[Int(ticket.model)] else { return }
+            queue.cancel(ticket, completions: &completions)
+            releaseIfDrained(queue)
         }
         for pending in completions { pending.completion(pending.outcome) }
     }
@@ -144,6 +177,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         paused = false
         if mode == .cancelQueued {
             for queue in queues { queue.cancelQueued(completions: &completions) }
+            for queue in queues { releaseIfDrained(queue) }
         }
         lock.broadcast()
         lock.unlock()
@@ -161,19 +195,30 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         }
     }
 
-    /// One snapshot per model, in registration order.
+    /// One snapshot per model queue (registered, or unregistered and still draining), in
+    /// registration order.
     public func metricsSnapshot() -> [ModelMetricsSnapshot] {
         lock.withLock { queues.map(Self.snapshot) }
     }
 
-    /// The snapshot of one model.
-    public func metrics(for model: ModelHandle) -> ModelMetricsSnapshot {
-        lock.withLock { Self.snapshot(queues[model.index]) }
+    /// The snapshot of one model; nil once its queue was unregistered and released.
+    public func metrics(for model: ModelHandle) -> ModelMetricsSnapshot? {
+        lock.withLock { slots[model.index].map(Self.snapshot) }
     }
 
     /// Records and heap entries held by a model's queue (tests check they stay bounded).
-    func storageFootprint(for model: ModelHandle) -> (records: Int, heapEntries: Int) {
-        lock.withLock { queues[model.index].storageFootprint }
+    func storageFootprint(for model: ModelHandle) -> (records: Int, heapEntries: Int)? {
+        lock.withLock { slots[model.index]?.storageFootprint }
+    }
+
+    /// Drops an unregistered queue once it holds no request. Lock held.
+    private func releaseIfDrained(_ queue: ModelQueue) {
+        guard queue.isUnregistered, queue.liveRequests == 0, slots[queue.index] != nil else { return }
+        slots[queue.index] = nil
+        if let position = queues.firstIndex(where: { $0 === queue }) {
+            queues.remove(at: position)
+            if roundRobinCursor >= position, roundRobinCursor > 0 { roundRobinCursor -= 1 }
+        }
     }
 
     private static func snapshot(_ queue: ModelQueue) -> ModelMetricsSnapshot {
@@ -182,7 +227,8 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
             liveRequests: queue.liveRequests, queueWaitNanoseconds: queue.metrics.queueWait,
             batchRows: queue.metrics.batchRows, computeNanoseconds: queue.metrics.compute,
             estimatedNanosecondsPerRow: queue.nanosecondsPerRow,
-            rejections: queue.metrics.rejectionsByKind(), completions: queue.metrics.completionsByKind())
+            rejections: queue.metrics.rejectionsByKind(), completions: queue.metrics.completionsByKind(),
+            isUnregistered: queue.isUnregistered)
     }
 
     // MARK: Workers
@@ -206,12 +252,14 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
                     queue.completeChunk(chunk, error: error, completions: &worker.completions)
                 }
                 worker.chunks.removeAll(keepingCapacity: true)
+                releaseIfDrained(queue)
                 lock.unlock()
                 callCompletions(of: worker)
                 lock.lock()
                 continue
             }
             if !worker.completions.isEmpty {  // requests that expired while claiming
+                for queue in queues where queue.isUnregistered { releaseIfDrained(queue) }
                 lock.unlock()
                 callCompletions(of: worker)
                 lock.lock()
@@ -229,19 +277,18 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Picks a model (high-priority work first, round-robin among models) and claims a
-    /// batch from it into `worker.chunks`. Lock held.
+    /// Picks a model (starving low-priority work first, then high-priority work, then low;
+    /// round-robin among models at each level) and claims a batch from it into
+    /// `worker.chunks`. Lock held.
     private func claimBatch(for worker: BatchWorker, now: UInt64) -> (ModelQueue, Int)? {
         if paused { return nil }
-        let draining = state != .running
         let otherIdleWorkers = max(0, workers.count - busyWorkers - 1)
         let count = queues.count
-        for rawPriority in 0..<2 {  // high first (no array: claiming must not allocate)
-            let priority = RequestPriority(rawValue: rawPriority)!
+        for level in 0..<3 {  // see ModelQueue.urgency (no array: claiming must not allocate)
             for offset in 1...max(count, 1) where count > 0 {
                 let index = (roundRobinCursor + offset) % count
                 let queue = queues[index]
-                guard queue.hasQueuedWork(priority: priority), queue.isReady(now: now, draining: draining) else { continue }
+                guard queue.urgency(now: now) == level, queue.isReady(now: now, draining: isDraining(queue)) else { continue }
                 // claim() skips past expired requests itself, so 0 rows means nothing is left here.
                 let rows = queue.claim(into: &worker.chunks, now: now, otherIdleWorkers: otherIdleWorkers,
                                        completions: &worker.completions)
@@ -256,9 +303,12 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
 
     private func hasReadyWork(now: UInt64) -> Bool {
         if paused { return false }
-        let draining = state != .running
-        return queues.contains { $0.isReady(now: now, draining: draining) }
+        return queues.contains { $0.isReady(now: now, draining: isDraining($0)) }
     }
+
+    /// A queue being emptied (shutdown, or unregistered) runs what it holds without waiting
+    /// for its batch window.
+    private func isDraining(_ queue: ModelQueue) -> Bool { state != .running || queue.isUnregistered }
 
     private func nextReadyInstant(now: UInt64) -> UInt64? {
         var earliest: UInt64?

@@ -14,6 +14,10 @@ public enum RejectionReason: Error, Equatable, Sendable, CustomStringConvertible
     case shuttingDown(model: String)
     /// The request does not fit the model (row count or row sizes).
     case invalidRequest(model: String, detail: String)
+    /// The model's queue was unregistered (the version left the served set): it finishes what
+    /// it holds and accepts nothing new. The service layer answers UNAVAILABLE; a retry
+    /// resolves the version now served.
+    case modelUnregistered(model: String)
 
     /// The reason without its details, for metrics.
     public var kind: RejectionKind {
@@ -23,6 +27,7 @@ public enum RejectionReason: Error, Equatable, Sendable, CustomStringConvertible
         case .requestTooLarge: return .requestTooLarge
         case .shuttingDown: return .shuttingDown
         case .invalidRequest: return .invalidRequest
+        case .modelUnregistered: return .modelUnregistered
         }
     }
 
@@ -39,6 +44,8 @@ public enum RejectionReason: Error, Equatable, Sendable, CustomStringConvertible
             return "model '\(model)' is not accepting work: the server is shutting down"
         case let .invalidRequest(model, detail):
             return "invalid request for model '\(model)': \(detail)"
+        case let .modelUnregistered(model):
+            return "model '\(model)' is no longer served (unloaded or replaced by another version); retry"
         }
     }
 
@@ -52,6 +59,7 @@ public enum RejectionKind: String, Sendable, CaseIterable {
     case requestTooLarge = "request_too_large"
     case shuttingDown = "shutting_down"
     case invalidRequest = "invalid_request"
+    case modelUnregistered = "model_unregistered"
 }
 
 /// How a submitted request ended. Every submitted request gets exactly one outcome.

@@ -52,6 +52,11 @@ final class ModelQueue {
     private var sequence: UInt64 = 0
     /// When the oldest request queued since the queue was last empty arrived.
     private var batchWindowStart: UInt64 = 0
+    /// Since when the low class has been waiting: when it last became non-empty or last had
+    /// rows claimed, whichever is later (the starvation guard's clock).
+    private var lowWaitingSince: UInt64 = 0
+    /// Set by `BatchScheduler.unregister`: no new submissions; the queue drains and is released.
+    var isUnregistered = false
 
     private(set) var queuedRows = 0
     private(set) var queuedRequests = 0
@@ -76,7 +81,23 @@ final class ModelQueue {
         (store.records.count, heaps[0].count + heaps[1].count)
     }
 
-    func hasQueuedWork(priority: RequestPriority) -> Bool { queuedByPriority[priority.rawValue] > 0 }
+    /// How urgently this queue wants a worker: 0 when its low-priority class is starving
+    /// (see `ModelQueueConfiguration.lowPriorityMaxWaitNanoseconds`), 1 with high-priority
+    /// work queued, 2 with only low-priority work, nil when empty.
+    func urgency(now: UInt64) -> Int? {
+        if isLowPriorityStarving(now: now) { return 0 }
+        if queuedByPriority[RequestPriority.high.rawValue] > 0 { return 1 }
+        if queuedByPriority[RequestPriority.low.rawValue] > 0 { return 2 }
+        return nil
+    }
+
+    /// True when low-priority rows have been queued without any of them being claimed for
+    /// at least the configured maximum wait.
+    private func isLowPriorityStarving(now: UInt64) -> Bool {
+        guard let limit = configuration.lowPriorityMaxWaitNanoseconds,
+              queuedByPriority[RequestPriority.low.rawValue] > 0 else { return false }
+        return now &- lowWaitingSince >= limit
+    }
 
     // MARK: Admission
 
@@ -127,6 +148,7 @@ final class ModelQueue {
         heaps[request.priority.rawValue].insert(QueueEntry(
             deadline: request.deadline.uptimeNanoseconds, sequence: sequence, slot: slot, generation: generation))
         if queuedRequests == 0 { batchWindowStart = now }
+        if request.priority == .low, queuedByPriority[RequestPriority.low.rawValue] == 0 { lowWaitingSince = now }
         queuedRows += request.rows
         queuedRequests += 1
         queuedByPriority[request.priority.rawValue] += 1
@@ -152,7 +174,8 @@ final class ModelQueue {
         return batchWindowStart &+ configuration.maxQueueDelayNanoseconds
     }
 
-    /// Moves queued rows into `chunks`: high priority first, earliest deadline first.
+    /// Moves queued rows into `chunks`: high priority first (low first while the low class
+    /// is starving), earliest deadline first within a class.
     ///
     /// How much: everything queued, up to `maxBatchRows`, when no other worker is idle.
     /// When `otherIdleWorkers` could help, only this worker's equal share of the queued rows
@@ -167,7 +190,8 @@ final class ModelQueue {
             targetRows = min(targetRows, max(1, (queuedRows + otherIdleWorkers) / (otherIdleWorkers + 1)))
         }
         var rows = 0
-        while rows < targetRows, let (priority, entry) = head() {
+        let lowFirst = isLowPriorityStarving(now: now)
+        while rows < targetRows, let (priority, entry) = head(lowFirst: lowFirst) {
             let slot = entry.slot
             guard store.isCurrent(slot, entry.generation), store[slot].isQueued else {
                 heaps[priority].removeMin()
@@ -192,6 +216,7 @@ final class ModelQueue {
             chunks.append(ClaimedChunk(
                 slot: slot, generation: entry.generation, requestRowOffset: store[slot].dispatchedRows,
                 rowCount: take, batchRowOffset: rows, buffers: store[slot].buffers!, context: store[slot].context))
+            if priority == RequestPriority.low.rawValue { lowWaitingSince = now }
             store[slot].dispatchedRows += take
             store[slot].runningChunks += 1
             queuedRows -= take
@@ -251,9 +276,12 @@ final class ModelQueue {
 
     // MARK: Internals
 
-    private func head() -> (Int, QueueEntry)? {
-        if let entry = heaps[RequestPriority.high.rawValue].min { return (RequestPriority.high.rawValue, entry) }
-        if let entry = heaps[RequestPriority.low.rawValue].min { return (RequestPriority.low.rawValue, entry) }
+    /// The next entry to look at: the head of the high heap, else of the low heap (the other
+    /// way round when `lowFirst`). The entry may be stale.
+    private func head(lowFirst: Bool) -> (Int, QueueEntry)? {
+        let first = lowFirst ? RequestPriority.low.rawValue : RequestPriority.high.rawValue
+        if let entry = heaps[first].min { return (first, entry) }
+        if let entry = heaps[1 - first].min { return (1 - first, entry) }
         return nil
     }
 

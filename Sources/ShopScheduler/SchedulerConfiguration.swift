@@ -39,6 +39,13 @@ public struct ModelQueueConfiguration: Sendable {
     public var initialNanosecondsPerRow: Double
     /// Weight of the newest batch in the moving average of compute time per row.
     public var estimateSmoothing: Double
+    /// Starvation guard for the low priority class (nanoseconds; nil disables it). High
+    /// work normally goes first; but once low-priority rows have waited this long without
+    /// any low row being claimed, the next batch of this model starts with low work
+    /// (earliest deadline first within the class, then filled with high work), and this
+    /// model goes before models with only high work. So under a steady flood of high work
+    /// the low class still gets at least one batch per this interval. Default 100 ms.
+    public var lowPriorityMaxWaitNanoseconds: UInt64?
 
     public init(
         maxBatchRows: Int = 1024,
@@ -47,7 +54,8 @@ public struct ModelQueueConfiguration: Sendable {
         maxQueuedRequests: Int = 4096,
         maxQueueDelayNanoseconds: UInt64 = 0,
         initialNanosecondsPerRow: Double = 0,
-        estimateSmoothing: Double = 0.2
+        estimateSmoothing: Double = 0.2,
+        lowPriorityMaxWaitNanoseconds: UInt64? = 100_000_000
     ) {
         self.maxBatchRows = max(1, maxBatchRows)
         self.splitThresholdRows = max(1, splitThresholdRows)
@@ -56,5 +64,6 @@ public struct ModelQueueConfiguration: Sendable {
         self.maxQueueDelayNanoseconds = maxQueueDelayNanoseconds
         self.initialNanosecondsPerRow = initialNanosecondsPerRow
         self.estimateSmoothing = min(max(estimateSmoothing, 0.01), 1)
+        self.lowPriorityMaxWaitNanoseconds = lowPriorityMaxWaitNanoseconds
     }
 }

@@ -21,6 +21,9 @@ public struct ModelMetricsSnapshot: Sendable {
     public var rejections: [RejectionKind: UInt64]
     /// Requests finished, by outcome (rejections are counted here too, under `.rejected`).
     public var completions: [OutcomeKind: UInt64]
+    /// True once the model was unregistered: it drains what it holds, then disappears from
+    /// the snapshots.
+    public var isUnregistered: Bool
 }
 
 /// What a metrics endpoint reads from the scheduler.
@@ -63,6 +66,7 @@ extension RejectionKind {
         case .requestTooLarge: return 2
         case .shuttingDown: return 3
         case .invalidRequest: return 4
+        case .modelUnregistered: return 5
         }
     }
 }

@@ -1,8 +1,23 @@
-/// Tells the shop services whether the model behind them is loaded. shopserve passes the model
-/// repository's answer; until models land, `NoModelsLoaded`.
+import ShopWire
+
+/// What the shop services know about their models: whether one is loaded, and which version
+/// serves a call. shopserve passes a `ModelServing` (the repository + scheduler); without
+/// models, `NoModelsLoaded`.
 public protocol ModelAvailability: Sendable {
     /// True when a servable version of `model` is loaded.
     func isLoaded(_ model: String) -> Bool
+    /// The version of `model` to serve one call with (`pinnedVersion` "" = newest). Throws
+    /// the `GRPCStatus` to finish the call with (see `ModelServing.resolve`).
+    func resolve(model: String, pinnedVersion: String) throws -> ServedModel
+}
+
+extension ModelAvailability {
+    /// Without a `ModelServing` nothing can be computed: UNAVAILABLE while the model is not
+    /// loaded, UNIMPLEMENTED when it is (availability known, no inference path).
+    public func resolve(model: String, pinnedVersion: String) throws -> ServedModel {
+        guard isLoaded(model) else { throw GRPCStatus(.unavailable, "model '\(model)' is not loaded") }
+        throw GRPCStatus(.unimplemented, "model '\(model)' is loaded but no inference path serves it")
+    }
 }
 
 /// No model is loaded: every shop method answers UNAVAILABLE.
@@ -11,7 +26,7 @@ public struct NoModelsLoaded: ModelAvailability {
     public func isLoaded(_ model: String) -> Bool { false }
 }
 
-/// Availability from a closure (e.g. `{ repository.currentVersion(of: $0) != nil }`).
+/// Availability from a closure (tests of the validation paths).
 public struct ModelAvailabilityClosure: ModelAvailability {
     private let body: @Sendable (String) -> Bool
     public init(_ body: @escaping @Sendable (String) -> Bool) { self.body = body }

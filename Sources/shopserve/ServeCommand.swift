@@ -17,7 +17,7 @@ struct ServeCommand: ParsableCommand {
         defaults. Each option --some-name has the environment variable SHOPSERVE_SOME_NAME and \
         the config-file key "some-name" (for --listen: a list, or a comma-separated string). \
         Durations are seconds (fractions allowed). SIGTERM/SIGINT start a graceful shutdown \
-        (exit 0); a second signal exits at once.
+        (exit 0); a second signal exits at once. SIGHUP reloads the model repository.
         """)
 
     @OptionGroup var options: ServeOptions
@@ -28,16 +28,25 @@ struct ServeCommand: ParsableCommand {
             .resolve()
         LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let logger = Logger(label: "shopserve")
-        let router = ServiceWiring.makeRouter(settings: settings, logger: logger)
+        let router: ServiceWiring.Wiring
+        do {
+            router = try ServiceWiring.makeRouter(settings: settings, logger: logger)
+        } catch {
+            logger.critical("cannot open the model repository: \(error)")
+            throw ExitCode.failure
+        }
         let server = GRPCServer(configuration: settings.server, router: router.router, logger: logger)
         server.onDrainStart = router.onDrainStart
         // Before start(): a signal that arrives while binding still means "shut down gracefully".
         let signals = ShutdownSignals(logger: logger) { server.beginGracefulShutdown() }
         signals.install()
+        let reloadSignal = router.models.map { ReloadSignal(models: $0, logger: logger) }
+        reloadSignal?.install()
         do {
             try server.start()
         } catch {
             logger.critical("cannot start: \(error)")
+            router.finish(logger: logger)
             throw ExitCode.failure
         }
         let scheme = settings.server.tls == nil ? "h2c" : (settings.server.tls?.clientCAFile == nil ? "tls" : "mtls")
@@ -46,9 +55,12 @@ struct ServeCommand: ParsableCommand {
         }
         logger.info("serving", metadata: [
             "reactors": "\(settings.server.reactors)", "workers": "\(settings.workers)",
-            "models": "\(settings.modelsDirectory)", "services": "\(router.router.serviceNames)",
+            "models": "\(router.models?.repository.root ?? "none")", "services": "\(router.router.serviceNames)",
         ])
-        server.waitUntilStopped()
+        // The signal handlers live as long as the server (a released dispatch source stops
+        // handling its signal).
+        withExtendedLifetime((signals, reloadSignal)) { server.waitUntilStopped() }
+        router.finish(logger: logger)
         logger.info("stopped")
     }
 }

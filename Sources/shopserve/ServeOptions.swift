@@ -18,6 +18,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Compute worker threads for the inference scheduler. (default: available cores)")
     var workers: Int?
 
+    @Option(help: "Pin compute worker i to CPU i mod cores: true or false. (default: false)")
+    var pinWorkers: Bool?
+
+    @Option(help: "Re-scan the model repository every this many seconds; 0 disables (reload with SIGHUP). (default: 10)")
+    var modelPollInterval: Double?
+
     @Option(help: "PEM certificate chain; enables TLS (with --tls-key).")
     var tlsCert: String?
 
@@ -89,6 +95,8 @@ struct ServeOptions: ParsableArguments {
         put("models", models)
         put("reactors", reactors)
         put("workers", workers)
+        put("pin-workers", pinWorkers)
+        put("model-poll-interval", modelPollInterval)
         put("tls-cert", tlsCert)
         put("tls-key", tlsKey)
         put("tls-client-ca", tlsClientCa)

@@ -1,21 +1,56 @@
+import Foundation
 import Logging
+import ShopModels
+import ShopScheduler
 import ShopServices
 import ShopWire
 
-/// Builds the router shopserve serves: health, reflection (v1 + v1alpha) and the shop services
-/// from `makeShopServices`; `onDrainStart` turns health NOT_SERVING when graceful shutdown begins.
+/// Builds what shopserve serves: the model repository and the batch scheduler behind
+/// `ModelServing`, health, reflection (v1 + v1alpha) and the shop services. Health of each
+/// shop service follows whether its model is served; `onDrainStart` turns health NOT_SERVING
+/// when graceful shutdown begins; `finish` drains the scheduler once the transport stopped.
 enum ServiceWiring {
     struct Wiring {
         var router: ServiceRouter
         var onDrainStart: (() -> Void)?
+        /// The served models; nil when there is no model repository to serve.
+        var models: ModelServing?
+
+        /// After the transport stopped: computes what is still queued, then stops the workers.
+        func finish(logger: Logger) {
+            guard let models else { return }
+            models.shutdown(.drain)
+            logger.info("scheduler drained and stopped")
+        }
     }
 
-    static func makeRouter(settings: ServeSettings, logger: Logger) -> Wiring {
-        // No model is loaded until the model repository is wired in: every shop method answers
-        // UNAVAILABLE "model '<name>' is not loaded" and its health is NOT_SERVING.
-        let services = makeShopServices(models: NoModelsLoaded())
+    /// - Throws: `ModelLoadError` when a models directory that was asked for explicitly is
+    ///   not a directory. A missing default `models/` only logs a warning: the server then
+    ///   serves without models (every shop method answers UNAVAILABLE).
+    static func makeRouter(settings: ServeSettings, logger: Logger) throws -> Wiring {
+        let models = try makeModels(settings: settings, logger: logger)
+        let services = makeShopServices(models: models ?? NoModelsLoaded())
+        models?.onChange = { services.refreshModelHealth() }
+        services.refreshModelHealth()
         let router = ServiceRouter()
         services.register(in: router)
-        return Wiring(router: router, onDrainStart: { services.beginDraining() })
+        return Wiring(router: router, onDrainStart: { services.beginDraining() }, models: models)
+    }
+
+    private static func makeModels(settings: ServeSettings, logger: Logger) throws -> ModelServing? {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: settings.modelsDirectory, isDirectory: &isDirectory)
+        if !settings.modelsDirectoryGiven, !(exists && isDirectory.boolValue) {
+            logger.warning("no model repository at \(settings.modelsDirectory): serving without models (use --models DIR)")
+            return nil
+        }
+        let repository = try ModelRepository(
+            root: settings.modelsDirectory,
+            configuration: ModelRepository.Configuration(pollInterval: settings.modelPollInterval),
+            registry: DefaultModelKinds.makeRegistry(),
+            logger: Logger(label: "shopserve.models"))
+        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(
+            workerCount: settings.workers, pinWorkers: settings.pinWorkers))
+        return ModelServing(repository: repository, scheduler: scheduler, logger: Logger(label: "shopserve.serving"))
     }
 }

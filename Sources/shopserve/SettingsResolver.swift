@@ -8,7 +8,12 @@ import ShopHTTP2
 struct ServeSettings {
     var server: ServerConfiguration
     var workers: Int
+    var pinWorkers: Bool
     var modelsDirectory: String
+    /// True when the models directory was given (flag, environment or file), not defaulted.
+    var modelsDirectoryGiven: Bool
+    /// Seconds between repository scans; nil when polling is off.
+    var modelPollInterval: Double?
     var logFormat: LogFormat
     var logLevel: Logger.Level
 }
@@ -18,7 +23,7 @@ struct ServeSettings {
 struct SettingsResolver {
     /// Every setting name (the long flag name without dashes prefix).
     static let keys = [
-        "config", "listen", "models", "reactors", "workers", "tls-cert", "tls-key", "tls-client-ca",
+        "config", "listen", "models", "reactors", "workers", "pin-workers", "model-poll-interval", "tls-cert", "tls-key", "tls-client-ca",
         "max-concurrent-streams", "max-header-list-size", "initial-stream-window", "initial-connection-window",
         "max-connections", "idle-timeout", "keepalive-interval", "keepalive-timeout", "max-resets-per-second",
         "max-settings-per-second", "max-pings-per-second", "max-continuation-frames", "max-receive-message-size",
@@ -70,7 +75,7 @@ struct SettingsResolver {
             }
             switch value {
             case let list as [Any]: result[key] = list.map { "\($0)" }
-            case let flag as Bool where key == "compression":
+            case let flag as Bool where key == "compression" || key == "pin-workers":
                 result[key] = [flag ? "true" : "false"]
             case let text as String: result[key] = key == "listen" ? splitList(text) : [text]
             default: result[key] = ["\(value)"]
@@ -116,6 +121,10 @@ struct SettingsResolver {
         }
         server.reactors = try count("reactors", minimum: 1) ?? cores
         let workers = try count("workers", minimum: 1) ?? cores
+        let pinWorkers = try parse("pin-workers", "true or false", { Bool($0.lowercased()) }) ?? false
+        let pollSeconds = try parse("model-poll-interval", "a number of seconds ≥ 0") { text in
+            Double(text).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
+        } ?? 10
 
         let cert = string("tls-cert"), key = string("tls-key"), clientCA = string("tls-client-ca")
         if cert != nil || key != nil || clientCA != nil {
@@ -143,8 +152,10 @@ struct SettingsResolver {
 
         let logFormat = try parse("log-format", "text or json") { LogFormat(rawValue: $0.lowercased()) } ?? .text
         let logLevel = try parse("log-level", "a log level") { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        return ServeSettings(server: server, workers: workers,
+        return ServeSettings(server: server, workers: workers, pinWorkers: pinWorkers,
                              modelsDirectory: string("models") ?? Self.bundledModelsDirectory(),
+                             modelsDirectoryGiven: string("models") != nil,
+                             modelPollInterval: pollSeconds > 0 ? pollSeconds : nil,
                              logFormat: logFormat, logLevel: logLevel)
     }
 

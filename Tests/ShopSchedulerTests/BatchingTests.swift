@@ -38,8 +38,8 @@ final class BatchingTests: XCTestCase {
             buffers[tag] = buffer
             scheduler.submit(request, to: handle)
         }
-        XCTAssertEqual(scheduler.metrics(for: handle).queuedRows, 15)
-        XCTAssertEqual(scheduler.metrics(for: handle).queuedRequests, 5)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.queuedRows, 15)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.queuedRequests, 5)
         model.open()
         outcomes.wait(for: 6)
 
@@ -51,7 +51,7 @@ final class BatchingTests: XCTestCase {
             XCTAssertTrue(outcomes.of(tag).count == 1 && outcomes.of(tag)[0].isOK)
             XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: tag, rows: tag, buffers[tag]!), "tag \(tag)")
         }
-        let metrics = scheduler.metrics(for: handle)
+        let metrics = scheduler.metrics(for: handle)!
         XCTAssertEqual(metrics.batchRows.count, 2)
         XCTAssertEqual(metrics.batchRows.max, 15)
         XCTAssertEqual(metrics.completions[.ok], 6)
@@ -153,7 +153,7 @@ final class BatchingTests: XCTestCase {
         model.open()
         outcomes.wait(for: 6)
         XCTAssertEqual(model.tagOrder, [0, 11, 1, 12, 2, 3])
-        XCTAssertEqual(scheduler.metrics(for: b).completions[.ok], 2)
+        XCTAssertEqual(scheduler.metrics(for: b)!.completions[.ok], 2)
     }
 
     func testMaxQueueDelayHoldsABatchUntilItIsFull() {
@@ -184,11 +184,11 @@ final class BatchingTests: XCTestCase {
             guard case .failed(let error)? = outcomes.of(tag).first else { return XCTFail("tag \(tag) did not fail") }
             XCTAssertTrue(error is Boom)
         }
-        XCTAssertEqual(scheduler.metrics(for: handle).completions[.failed], 3)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.completions[.failed], 3)
     }
 
     private func scheduler_live(_ scheduler: BatchScheduler, _ handle: ModelHandle) -> Int {
-        scheduler.metrics(for: handle).liveRequests
+        scheduler.metrics(for: handle)!.liveRequests
     }
 }
 

@@ -50,7 +50,7 @@ final class ConcurrencyTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(computed, 0)
-        for handle in handles { XCTAssertEqual(scheduler.metrics(for: handle).liveRequests, 0) }
+        for handle in handles { XCTAssertEqual(scheduler.metrics(for: handle)!.liveRequests, 0) }
     }
 }
 

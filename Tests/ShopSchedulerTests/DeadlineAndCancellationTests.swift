@@ -31,7 +31,7 @@ final class DeadlineAndCancellationTests: XCTestCase {
         XCTAssertTrue(outcomes.of(1).first?.isDeadlineExceeded == true)
         XCTAssertTrue(outcomes.of(2).first?.isOK == true)
         XCTAssertFalse(model.tagOrder.contains(1), "an expired request must not be computed")
-        XCTAssertEqual(scheduler.metrics(for: handle).completions[.deadlineExceeded], 1)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.completions[.deadlineExceeded], 1)
     }
 
     func testDeadlineAlreadyPassedAtSubmitCompletesInline() {
@@ -107,13 +107,13 @@ final class DeadlineAndCancellationTests: XCTestCase {
         scheduler.submit(factory.make(tag: 1, rows: 4, cancellation: token).0, to: handle)
         let ticket = scheduler.submit(factory.make(tag: 2, rows: 3).0, to: handle)
         scheduler.submit(factory.make(tag: 3, rows: 2).0, to: handle)
-        XCTAssertEqual(scheduler.metrics(for: handle).queuedRows, 9)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.queuedRows, 9)
 
         token.cancel()
         XCTAssertTrue(outcomes.of(1).first?.isCancelled == true, "completes inline, while the worker is still busy")
         scheduler.cancel(ticket!)
         XCTAssertTrue(outcomes.of(2).first?.isCancelled == true)
-        let metrics = scheduler.metrics(for: handle)
+        let metrics = scheduler.metrics(for: handle)!
         XCTAssertEqual(metrics.queuedRows, 2)
         XCTAssertEqual(metrics.queuedRequests, 1)
 
@@ -124,7 +124,7 @@ final class DeadlineAndCancellationTests: XCTestCase {
         XCTAssertEqual(model.tagOrder, [0, 3])
         XCTAssertEqual(outcomes.of(1).count, 1)
         XCTAssertEqual(outcomes.of(2).count, 1)
-        XCTAssertEqual(scheduler.metrics(for: handle).completions[.cancelled], 2)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.completions[.cancelled], 2)
     }
 
     func testTokenCancelledBeforeSubmitCompletesInline() {
@@ -147,9 +147,9 @@ final class DeadlineAndCancellationTests: XCTestCase {
         let token = CancellationToken()
         scheduler.submit(factory.make(tag: 1, rows: 250, cancellation: token).0, to: handle)
         model.waitForCalls(1)  // rows 0..<100 running, 150 queued
-        XCTAssertEqual(scheduler.metrics(for: handle).queuedRows, 150)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.queuedRows, 150)
         token.cancel()
-        XCTAssertEqual(scheduler.metrics(for: handle).queuedRows, 0)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.queuedRows, 0)
         XCTAssertEqual(outcomes.count, 0, "completes after its running chunk")
         model.open()
         outcomes.wait(for: 1)

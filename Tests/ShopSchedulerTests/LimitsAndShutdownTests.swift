@@ -30,7 +30,7 @@ final class LimitsAndShutdownTests: XCTestCase {
         XCTAssertNil(scheduler.submit(factory.make(tag: 6, rows: 11).0, to: handle))
         XCTAssertEqual(outcomes.of(6).first?.rejection, .requestTooLarge(model: "rank@1", rows: 11, limit: 10))
 
-        let metrics = scheduler.metrics(for: handle)
+        let metrics = scheduler.metrics(for: handle)!
         XCTAssertEqual(metrics.rejections[.queueFullRows], 1)
         XCTAssertEqual(metrics.rejections[.queueFullRequests], 1)
         XCTAssertEqual(metrics.rejections[.requestTooLarge], 1)
@@ -75,21 +75,21 @@ final class LimitsAndShutdownTests: XCTestCase {
                 tokens.append(token)
                 scheduler.submit(factory.make(tag: 1 + wave * 1000 + index, rows: 1, cancellation: token).0, to: handle)
             }
-            XCTAssertEqual(scheduler.metrics(for: handle).liveRequests, 101)
+            XCTAssertEqual(scheduler.metrics(for: handle)!.liveRequests, 101)
             for token in tokens { token.cancel() }
-            let footprint = scheduler.storageFootprint(for: handle)
+            let footprint = scheduler.storageFootprint(for: handle)!
             peakRecords = max(peakRecords, footprint.records)
             peakHeapEntries = max(peakHeapEntries, footprint.heapEntries)
         }
         XCTAssertLessThanOrEqual(peakRecords, 101)
         XCTAssertLessThanOrEqual(peakHeapEntries, 2 * 100 + 64)
-        let metrics = scheduler.metrics(for: handle)
+        let metrics = scheduler.metrics(for: handle)!
         XCTAssertEqual(metrics.liveRequests, 1)
         XCTAssertEqual(metrics.rejections[.queueFullRequests], 50 * 400)
         XCTAssertEqual(metrics.completions[.cancelled], 50 * 100)
         model.open()
         scheduler.shutdown()
-        XCTAssertEqual(scheduler.metrics(for: handle).liveRequests, 0)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.liveRequests, 0)
     }
 
     func testShutdownDrainsQueuedWorkAndThenRejects() {
@@ -129,7 +129,7 @@ final class LimitsAndShutdownTests: XCTestCase {
         wait(for: [stopped], timeout: 30)
         XCTAssertTrue(outcomes.of(0).first?.isOK == true)
         XCTAssertEqual(model.tagOrder, [0])
-        XCTAssertEqual(scheduler.metrics(for: handle).liveRequests, 0)
+        XCTAssertEqual(scheduler.metrics(for: handle)!.liveRequests, 0)
     }
 
     func testHistogramBucketsAndQuantiles() {

@@ -81,6 +81,8 @@ final class Outcomes: @unchecked Sendable {
 
     func of(_ tag: Int) -> [ComputeOutcome] { lock.withLock { outcomes[tag] ?? [] } }
     var count: Int { lock.withLock { order.count } }
+    /// Tags in the order their completions ran.
+    var completionOrder: [Int] { lock.withLock { order } }
 
     /// Waits (bounded) until `count` completions arrived.
     func wait(for count: Int, file: StaticString = #filePath, line: UInt = #line) {

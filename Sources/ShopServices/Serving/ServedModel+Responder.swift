@@ -1,0 +1,22 @@
+import ShopWire
+
+extension ServedModel {
+    /// `compute`, then answer a unary call with one response built from the output rows.
+    ///
+    /// `respond` runs on the call's owning thread with the output rows (valid only during the
+    /// call) and the response arena; a failed computation, or an error `respond` throws,
+    /// finishes the call with its status instead.
+    public func compute<Response>(rows: Int, context: AnyObject? = nil, responder: UnaryResponder<Response>,
+                                  fill: (UnsafeMutableRawBufferPointer) throws -> Void,
+                                  respond: @escaping (_ output: UnsafeRawBufferPointer, _ arena: MessageArena) throws
+                                      -> UnsafePointer<Response>) throws {
+        try compute(rows: rows, context: context, call: responder.call, fill: fill) { result in
+            switch result {
+            case .failure(let status):
+                responder.finish(status)
+            case .success(let output):
+                responder.respond { arena in try respond(output, arena) }
+            }
+        }
+    }
+}
