@@ -18,6 +18,6 @@ public enum DefaultModelKinds {
     public static func register(in registry: ModelKindRegistry) {
         // One line per model kind, e.g.:
         // registry.register(kind: RankModel.kind, factory: RankModel.init(context:))
-        _ = registry
+        registry.register(kind: ImageSearchModel.kind, factory: ImageSearchModel.init(context:))
     }
 }
