@@ -17,7 +17,7 @@ echo "== swift test"
 swift test --skip-build --parallel
 
 echo "== python tool tests (quantizer, training helpers)"
-.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests
+.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/image_search/tests
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"
