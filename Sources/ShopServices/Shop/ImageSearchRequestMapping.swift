@@ -67,7 +67,7 @@ enum ImageSearchRequestMapping {
             throw RequestValidation.invalid(field(r), error.description)
         }
         guard model.inputFloats == ModelInputImage.count else {
-            throw GRPCStatus(.internal, "model '\(model.architecture.input)' input is not the \(ModelInputImage.size)x\(ModelInputImage.size) gray image ShopImaging prepares")
+            throw GRPCStatus(.internal, "the model input (\(model.inputFloats) floats) is not the \(ModelInputImage.size)x\(ModelInputImage.size) gray image ShopImaging prepares")
         }
         ModelInputImage.write(image, to: UnsafeMutableBufferPointer(rebasing: floats[0..<ModelInputImage.count]))
     }
