@@ -5,15 +5,13 @@ public struct IVFBuildOptions: Sendable, Equatable {
     /// k-means iterations on the sample.
     public var iterations: Int
     /// Vectors sampled for training the centroids (default: 40 per list, at most all of them).
+    /// The sample and the initial centroids come from the index's seed (same seed, same lists).
     public var sampleSize: Int?
-    /// Seed of the sampling and the initial centroids (same seed, same lists).
-    public var seed: UInt64
 
-    public init(lists: Int, iterations: Int = 8, sampleSize: Int? = nil, seed: UInt64 = 0) {
+    public init(lists: Int, iterations: Int = 8, sampleSize: Int? = nil) {
         self.lists = lists
         self.iterations = iterations
         self.sampleSize = sampleSize
-        self.seed = seed
     }
 }
 

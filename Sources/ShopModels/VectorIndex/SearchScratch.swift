@@ -1,51 +1,80 @@
 /// The pieces of one search's scratch memory, carved out of one workspace region.
 struct SearchScratch {
+    /// What a search needs room for.
+    struct Shape {
+        var queries: Int, dimension: Int, candidates: Int
+        /// Floats of kernel output per tile of queries.
+        var tileFloats: Int
+        /// Whether queries are rotated (into a copy) before quantization.
+        var rotated: Bool
+        /// IVF only (0 for exact): lists probed per query, number of lists, queries per IVF chunk.
+        var nprobe = 0, lists = 0, chunkQueries = 0
+    }
+
     /// Byte offsets of each piece (64-byte aligned).
     struct Layout {
-        let queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int
-        let tile: Int, listTile: Int, probeScores: Int, probeLists: Int
+        let rotatedQueries: Int, queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
+        let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int
         let totalBytes: Int
 
-        init(queries: Int, dimension: Int, k: Int, tileFloats: Int, nprobe: Int) {
+        init(_ s: Shape) {
             var offset = 0
             func take(_ bytes: Int) -> Int {
                 defer { offset += (bytes + 63) / 64 * 64 }
                 return offset
             }
-            queryInt8 = take(queries * dimension)
-            queryScales = take(queries * 4)
-            heapScores = take(queries * k * 4)
-            heapRows = take(queries * k * 4)
-            heapSizes = take(queries * 4)
-            tile = take(tileFloats * 4)
-            listTile = take(nprobe > 0 ? tileFloats * 4 : 0)
-            probeScores = take(nprobe * 4)
-            probeLists = take(nprobe * 8)
+            rotatedQueries = take(s.rotated ? s.queries * s.dimension * 4 : 0)
+            queryInt8 = take(s.queries * s.dimension)
+            queryScales = take(s.queries * 4)
+            heapScores = take(s.queries * s.candidates * 4)
+            heapRows = take(s.queries * s.candidates * 4)
+            heapSizes = take(s.queries * 4)
+            tile = take(s.tileFloats * 4)
+            probeScores = take(s.nprobe * 4)
+            probeLists = take(s.chunkQueries * s.nprobe * 8)
+            listStarts = take(s.nprobe > 0 ? (s.lists + 1) * 4 : 0)
+            listQueries = take(s.chunkQueries * s.nprobe * 4)
+            gathered = take(s.nprobe > 0 ? VectorIndex.queryTile * s.dimension : 0)
+            gatheredScales = take(s.nprobe > 0 ? VectorIndex.queryTile * 4 : 0)
             totalBytes = offset
         }
     }
 
+    /// The queries rotated by the index's rotation (when it has one).
+    let rotatedQueries: UnsafeMutablePointer<Float>
     let queryInt8: UnsafeMutablePointer<Int8>
     let queryScales: UnsafeMutablePointer<Float>
     let heapScores: UnsafeMutablePointer<Float>
     let heapRows: UnsafeMutablePointer<Int32>
     let heapSizes: UnsafeMutablePointer<Int32>
-    /// Kernel output: a tile of queries × (block rows or lists).
+    /// Kernel output: a tile of queries × (block rows, lists, or list rows).
     let tile: UnsafeMutablePointer<Float>
-    /// Kernel output for one IVF list.
-    let listTile: UnsafeMutablePointer<Float>
+    /// IVF: centroid scores of one query's probed lists (unused values of shop_topk_f32).
     let probeScores: UnsafeMutablePointer<Float>
+    /// IVF: the probed lists of each query of a chunk, `[chunk, nprobe]`.
     let probeLists: UnsafeMutablePointer<Int64>
+    /// IVF: the chunk's (list, query) pairs grouped by list: list `l`'s queries are
+    /// `listQueries[listStarts[l] ..< listStarts[l + 1]]`.
+    let listStarts: UnsafeMutablePointer<Int32>
+    let listQueries: UnsafeMutablePointer<Int32>
+    /// IVF: the INT8 rows and scales of the queries scored against one list in one kernel call.
+    let gathered: UnsafeMutablePointer<Int8>
+    let gatheredScales: UnsafeMutablePointer<Float>
 
     init(layout: Layout, base: UnsafeMutableRawPointer) {
-        queryInt8 = (base + layout.queryInt8).assumingMemoryBound(to: Int8.self)
-        queryScales = (base + layout.queryScales).assumingMemoryBound(to: Float.self)
-        heapScores = (base + layout.heapScores).assumingMemoryBound(to: Float.self)
-        heapRows = (base + layout.heapRows).assumingMemoryBound(to: Int32.self)
-        heapSizes = (base + layout.heapSizes).assumingMemoryBound(to: Int32.self)
-        tile = (base + layout.tile).assumingMemoryBound(to: Float.self)
-        listTile = (base + layout.listTile).assumingMemoryBound(to: Float.self)
-        probeScores = (base + layout.probeScores).assumingMemoryBound(to: Float.self)
-        probeLists = (base + layout.probeLists).assumingMemoryBound(to: Int64.self)
+        func at<T>(_ offset: Int, _: T.Type) -> UnsafeMutablePointer<T> { (base + offset).assumingMemoryBound(to: T.self) }
+        rotatedQueries = at(layout.rotatedQueries, Float.self)
+        queryInt8 = at(layout.queryInt8, Int8.self)
+        queryScales = at(layout.queryScales, Float.self)
+        heapScores = at(layout.heapScores, Float.self)
+        heapRows = at(layout.heapRows, Int32.self)
+        heapSizes = at(layout.heapSizes, Int32.self)
+        tile = at(layout.tile, Float.self)
+        probeScores = at(layout.probeScores, Float.self)
+        probeLists = at(layout.probeLists, Int64.self)
+        listStarts = at(layout.listStarts, Int32.self)
+        listQueries = at(layout.listQueries, Int32.self)
+        gathered = at(layout.gathered, Int8.self)
+        gatheredScales = at(layout.gatheredScales, Float.self)
     }
 }

@@ -25,9 +25,10 @@ extension VectorIndex {
         try check.finiteNonNegative(scales, ".vectors.scale")
         let ids = try check.optional(".ids", as: Int64.self, shape: [n])
         let categories = try check.optional(".categories", as: Int32.self, shape: [n])
+        let rotation = try check.rotation(dimension: d)
         let ivf = try Self.loadIVF(check, flatVectors: vectors, flatScales: scales, count: n, dimension: d)
         try self.init(count: n, dimension: d, vectors: vectors.buffer, scales: scales.buffer, ids: ids?.buffer,
-                      categories: categories?.buffer, ivf: ivf?.lists, owners: [tensors.mapping] + (ivf.map { [$0.owner] } ?? []))
+                      categories: categories?.buffer, ivf: ivf?.lists, rotation: rotation, owners: [tensors.mapping] + (ivf.map { [$0.owner] } ?? []))
     }
 
     private static func loadIVF(_ check: TensorChecks, flatVectors: TensorView<Int8>, flatScales: TensorView<Float>,
@@ -97,6 +98,16 @@ struct TensorChecks {
         for i in 0..<view.count where !(view[i].isFinite && view[i] >= 0) {
             throw reject(suffix, "entry \(i) is \(view[i]); scales must be finite and >= 0")
         }
+    }
+
+    /// `.rotation` (optional): F32 `[d, d]`, finite and orthogonal to within 1e-3.
+    func rotation(dimension d: Int) throws -> Rotation? {
+        guard exists(".rotation") else { return nil }
+        let view = try tensor(".rotation", as: Float.self, shape: [d, d])
+        guard view.buffer.allSatisfy({ $0.isFinite }) else { throw reject(".rotation", "contains NaN or infinity") }
+        let error = Rotation.orthogonalityError(view.buffer, dimension: d)
+        guard error <= 1e-3 else { throw reject(".rotation", "is not orthogonal (|R·Rᵀ − I| reaches \(error))") }
+        return Rotation(matrix: view.buffer, dimension: d)
     }
 
     /// `.ivf.centroids` as F32 `[C, d]`, or (if tools/quantize quantized them) I8 + `.scale`,

@@ -43,15 +43,21 @@ extension VectorIndex {
             (results).update(repeating: .none, count: queryCount * k)
             return
         }
-        let tileFloats: Int
+        var shape = SearchScratch.Shape(queries: queryCount, dimension: dimension, candidates: heapK,
+                                        tileFloats: Self.queryTile * flat.maxBlockRows, rotated: rotation != nil)
         if let ivf, nprobe > 0 {
-            tileFloats = max(Self.queryTile * ivf.listCount, ivf.maxListRows)
-        } else {
-            tileFloats = Self.queryTile * flat.maxBlockRows
+            shape.tileFloats = Self.queryTile * max(ivf.listCount, ivf.maxListRows)
+            shape.nprobe = nprobe
+            shape.lists = ivf.listCount
+            shape.chunkQueries = min(queryCount, Self.ivfChunkQueries)
         }
-        let layout = SearchScratch.Layout(queries: queryCount, dimension: dimension, k: heapK,
-                                          tileFloats: tileFloats, nprobe: nprobe)
+        let layout = SearchScratch.Layout(shape)
         let work = SearchScratch(layout: layout, base: scratch.region(scratchRegion, bytes: layout.totalBytes))
+        var queries = queries
+        if let rotation {
+            rotation.apply(queries, count: queryCount, into: work.rotatedQueries)
+            queries = UnsafePointer(work.rotatedQueries)
+        }
         try prepareQueries(queries, count: queryCount, into: work)
         let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes)
         heaps.reset(count: queryCount)
@@ -77,10 +83,7 @@ extension VectorIndex {
         let inverseNorm: Float = norm > 0 ? 1 / norm : 0
         let table = vectors.baseAddress!
         heaps.rescore(q) { row in
-            let v = table + Int(row) * dimension
-            var dot: Float = 0
-            for j in 0..<dimension { dot += vector[j] * Float(v[j]) }
-            return dot * scales[Int(row)] * inverseNorm
+            VectorMath.dot(vector, table + Int(row) * dimension, dimension: dimension) * scales[Int(row)] * inverseNorm
         }
     }
 
@@ -109,37 +112,5 @@ extension VectorIndex {
                 }
             }
         }
-    }
-
-    /// Scores the centroids for a tile of queries, then each query's `nprobe` best lists.
-    private func searchIVF(_ ivf: IVFLists, queryCount: Int, nprobe: Int, work: SearchScratch,
-                           scan: CandidateScan) throws {
-        let lists = ivf.listCount
-        for q0 in stride(from: 0, to: queryCount, by: Self.queryTile) {
-            let m = min(Self.queryTile, queryCount - q0)
-            let rc = shop_gemm_s8s8_f32(m, work.queryInt8 + q0 * dimension, dimension, work.queryScales + q0,
-                                        ivf.packedCentroids.packed(0), ivf.centroidScales.baseAddress, nil,
-                                        SHOP_ACT_NONE, work.tile, lists)
-            guard rc == SHOP_OK else { throw VectorIndexError.kernelFailure("shop_gemm_s8s8_f32", rc) }
-            for i in 0..<m {
-                let found = shop_topk_f32(lists, work.tile + i * lists, nprobe, true, work.probeScores, work.probeLists)
-                guard found >= 0 else { throw VectorIndexError.kernelFailure("shop_topk_f32", Int32(found)) }
-                let q = q0 + i
-                for p in 0..<Int(found) {
-                    try scanList(ivf, Int(work.probeLists[p]), query: q, work: work, scan: scan)
-                }
-            }
-        }
-    }
-
-    @inline(__always) private func scanList(_ ivf: IVFLists, _ list: Int, query q: Int, work: SearchScratch,
-                                            scan: CandidateScan) throws {
-        let start = ivf.listOffsets[list], rows = ivf.listOffsets[list + 1] - start
-        guard rows > 0 else { return }
-        let rc = shop_gemm_s8s8_f32(1, work.queryInt8 + q * dimension, dimension, work.queryScales + q,
-                                    ivf.packedLists.packed(list), ivf.scales.baseAddress! + start, nil, SHOP_ACT_NONE,
-                                    work.listTile, rows)
-        guard rc == SHOP_OK else { throw VectorIndexError.kernelFailure("shop_gemm_s8s8_f32", rc) }
-        scan.scan(work.listTile, length: rows, query: q, rowBase: start, rowMap: ivf.rows.baseAddress)
     }
 }

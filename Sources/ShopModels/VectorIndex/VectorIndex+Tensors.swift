@@ -9,6 +9,7 @@ extension VectorIndex {
         writer.add(prefix + ".vectors.scale", Array(scales), shape: [count])
         if let ids { writer.add(prefix + ".ids", Array(ids), shape: [count]) }
         if let categories { writer.add(prefix + ".categories", Array(categories), shape: [count]) }
+        if let rotation { writer.add(prefix + ".rotation", Array(rotation.matrix), shape: [dimension, dimension]) }
         guard let ivf else { return }
         writer.add(prefix + ".ivf.centroids", Array(ivf.centroids), shape: [ivf.listCount, dimension])
         writer.add(prefix + ".ivf.list_offsets", ivf.listOffsets.map { Int64($0) }, shape: [ivf.listCount + 1])

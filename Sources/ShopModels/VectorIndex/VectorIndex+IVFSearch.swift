@@ -1,0 +1,78 @@
+import ShopKernels
+
+extension VectorIndex {
+    /// Queries whose probes are grouped by list at once (bounds the scratch for any batch size).
+    static let ivfChunkQueries = 256
+
+    /// IVF search: per chunk of queries, one GEMM against the centroids picks each query's `nprobe`
+    /// lists; the (list, query) pairs are then grouped by list so every probed list is scored with
+    /// one GEMM for all the queries that probe it (up to 32 per call), not one GEMV per query.
+    func searchIVF(_ ivf: IVFLists, queryCount: Int, nprobe: Int, work: SearchScratch, scan: CandidateScan) throws {
+        for c0 in stride(from: 0, to: queryCount, by: Self.ivfChunkQueries) {
+            let chunk = min(Self.ivfChunkQueries, queryCount - c0)
+            try selectLists(ivf, firstQuery: c0, count: chunk, nprobe: nprobe, work: work)
+            groupByList(ivf, count: chunk, nprobe: nprobe, work: work)
+            for list in 0..<ivf.listCount {
+                let first = Int(work.listStarts[list]), end = Int(work.listStarts[list + 1])
+                for g0 in stride(from: first, to: end, by: Self.queryTile) {
+                    try scoreList(ivf, list, queries: work.listQueries + g0, count: min(Self.queryTile, end - g0),
+                                  firstQuery: c0, work: work, scan: scan)
+                }
+            }
+        }
+    }
+
+    /// Writes the `nprobe` best lists of queries `first ..< first + count` to `work.probeLists`.
+    private func selectLists(_ ivf: IVFLists, firstQuery first: Int, count: Int, nprobe: Int, work: SearchScratch) throws {
+        let lists = ivf.listCount
+        for t0 in stride(from: 0, to: count, by: Self.queryTile) {
+            let m = min(Self.queryTile, count - t0)
+            let rc = shop_gemm_s8s8_f32(m, work.queryInt8 + (first + t0) * dimension, dimension, work.queryScales + first + t0,
+                                        ivf.packedCentroids.packed(0), ivf.centroidScales.baseAddress, nil,
+                                        SHOP_ACT_NONE, work.tile, lists)
+            guard rc == SHOP_OK else { throw VectorIndexError.kernelFailure("shop_gemm_s8s8_f32", rc) }
+            for i in 0..<m {
+                let found = shop_topk_f32(lists, work.tile + i * lists, nprobe, true, work.probeScores,
+                                          work.probeLists + (t0 + i) * nprobe)
+                guard found == nprobe else { throw VectorIndexError.kernelFailure("shop_topk_f32", Int32(clamping: found)) }
+            }
+        }
+    }
+
+    /// Counting sort of the chunk's (list, query) pairs by list into `listStarts` / `listQueries`.
+    private func groupByList(_ ivf: IVFLists, count: Int, nprobe: Int, work: SearchScratch) {
+        let starts = work.listStarts
+        starts.update(repeating: 0, count: ivf.listCount + 1)
+        for i in 0..<(count * nprobe) { starts[Int(work.probeLists[i]) + 1] += 1 }
+        for l in 0..<ivf.listCount { starts[l + 1] += starts[l] }
+        // Fill using starts[l] as the cursor, then shift back so starts[l] is the start again.
+        for q in 0..<count {
+            for p in 0..<nprobe {
+                let list = Int(work.probeLists[q * nprobe + p])
+                work.listQueries[Int(starts[list])] = Int32(q)
+                starts[list] += 1
+            }
+        }
+        for l in stride(from: ivf.listCount, to: 0, by: -1) { starts[l] = starts[l - 1] }
+        starts[0] = 0
+    }
+
+    /// Scores list `list` for `count` queries (chunk-relative indices) in one kernel call.
+    private func scoreList(_ ivf: IVFLists, _ list: Int, queries: UnsafePointer<Int32>, count: Int, firstQuery: Int,
+                           work: SearchScratch, scan: CandidateScan) throws {
+        let start = ivf.listOffsets[list], rows = ivf.listOffsets[list + 1] - start
+        guard rows > 0 else { return }
+        for i in 0..<count {
+            let q = firstQuery + Int(queries[i])
+            (work.gathered + i * dimension).update(from: work.queryInt8 + q * dimension, count: dimension)
+            work.gatheredScales[i] = work.queryScales[q]
+        }
+        let rc = shop_gemm_s8s8_f32(count, work.gathered, dimension, work.gatheredScales, ivf.packedLists.packed(list),
+                                    ivf.scales.baseAddress! + start, nil, SHOP_ACT_NONE, work.tile, rows)
+        guard rc == SHOP_OK else { throw VectorIndexError.kernelFailure("shop_gemm_s8s8_f32", rc) }
+        for i in 0..<count {
+            scan.scan(work.tile + i * rows, length: rows, query: firstQuery + Int(queries[i]), rowBase: start,
+                      rowMap: ivf.rows.baseAddress)
+        }
+    }
+}
