@@ -1,14 +1,16 @@
 /* AVX2 GEMM: int8 activations and weights widened to int16, vpmaddwd + vpaddd (exact: a pair
  * sum is at most 2 * 128 * 128, no saturation; vpmaddubsw would saturate). Weights stay int8 in
- * memory, packed as [panel][k/2][8 cols][2], and are widened on load (vpmovsxbw, once per 4 rows);
- * activations are widened once per row block. Micro-kernel: 4 rows x 3 panels of 8 columns
- * (12 ymm accumulators), k two at a time. Cache blocking: a chunk of rows (about 128 KiB of int16)
- * is prepared once, then walked against blocks of panels that fit in L2. */
+ * memory, packed as [panel][k/2][8 cols][2], and are widened on load (vpmovsxbw, once per tile);
+ * activations are widened once per row block. Micro-kernel: 6 rows x 2 panels of 8 columns, k two
+ * at a time: 12 accumulators + 2 weight vectors + the broadcast + the product fill the 16 ymm
+ * registers exactly (4 x 3 needed 17 and spilled once per k step: ~30% slower); 1-2 row tiles
+ * (GEMV) take 4 panels. Cache blocking: a chunk of rows (about 128 KiB of int16) is prepared once,
+ * then walked against blocks of panels that fit in L2. */
 #include "internal.h"
 #include "vecmath.h"
 
-#define MR 4
-#define NP 3
+#define MR 6
+#define NP_MAX 4 /* panels of a 1- or 2-row tile (GEMV); 2 otherwise */
 
 typedef struct tile_ctx {
     const int16_t *a16;   /* MR rows of k_pad int16, zero padded */
@@ -49,12 +51,12 @@ SHOP_TARGET_AVX2 SHOP_INLINE void store8(const tile_ctx *t, int r, int j, __m256
 
 /* One tile of `rows` x `panels`; both are compile-time constants after inlining. */
 SHOP_TARGET_AVX2 SHOP_INLINE void tile(const tile_ctx *t, const int rows, const int panels) {
-    __m256i acc[MR][NP];
+    __m256i acc[MR][NP_MAX];
     for (int r = 0; r < rows; r++)
         for (int j = 0; j < panels; j++) acc[r][j] = _mm256_setzero_si256();
     const uint8_t *w = t->w;
     for (size_t g = 0; g < t->groups; g++) {
-        __m256i wv[NP];
+        __m256i wv[NP_MAX];
         for (int j = 0; j < panels; j++)
             wv[j] = _mm256_cvtepi8_epi16(
                 _mm_loadu_si128((const __m128i *)(w + (size_t)j * t->panel_bytes + g * 16)));
@@ -71,14 +73,14 @@ SHOP_TARGET_AVX2 SHOP_INLINE void tile(const tile_ctx *t, const int rows, const 
 }
 
 #define TILE(R, P) \
-    case (R) * 4 + (P): tile(t, R, P); break;
+    case (R) * 8 + (P): tile(t, R, P); break;
 
 SHOP_TARGET_AVX2 static void run_tile(const tile_ctx *t, int rows, int panels) {
-    switch (rows * 4 + panels) {
-        TILE(1, 1) TILE(1, 2) TILE(1, 3)
-        TILE(2, 1) TILE(2, 2) TILE(2, 3)
-        TILE(3, 1) TILE(3, 2) TILE(3, 3)
-        TILE(4, 1) TILE(4, 2) TILE(4, 3)
+    switch (rows * 8 + panels) {
+        TILE(1, 1) TILE(1, 2) TILE(1, 3) TILE(1, 4)
+        TILE(2, 1) TILE(2, 2) TILE(2, 3) TILE(2, 4)
+        TILE(3, 1) TILE(3, 2) TILE(4, 1) TILE(4, 2)
+        TILE(5, 1) TILE(5, 2) TILE(6, 1) TILE(6, 2)
     }
 }
 
@@ -100,8 +102,8 @@ SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
     const size_t groups = k_pad / SHOP_AVX2_KG, panel_bytes = groups * 16;
     size_t chunk = k_pad ? CHUNK_BYTES / (2 * k_pad) / MR * MR : 256;
     chunk = chunk < MR ? MR : (chunk > 256 ? 256 : chunk);
-    size_t block = panel_bytes ? BLOCK_BYTES / panel_bytes / NP * NP : panels;
-    block = block < NP ? NP : block;
+    size_t block = panel_bytes ? BLOCK_BYTES / panel_bytes / NP_MAX * NP_MAX : panels;
+    block = block < NP_MAX ? NP_MAX : block;
     uint8_t *scratch = shop__scratch(chunk * k_pad * 2 + chunk * sizeof(float) + k + 64);
     if (!scratch) return SHOP_ENOMEM;
     int16_t *a16 = (int16_t *)scratch;
@@ -128,10 +130,11 @@ SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
                 t.a16 = a16 + i * k_pad;
                 t.a_scale = a_scale + i;
                 t.row0 = c0 + i;
-                for (size_t p0 = pb; p0 < pe; p0 += NP) {
+                const size_t np = rows <= 2 ? NP_MAX : 2;
+                for (size_t p0 = pb; p0 < pe; p0 += np) {
                     t.w = (const uint8_t *)g->w + SHOP_PACK_HEADER + p0 * panel_bytes;
                     t.col0 = p0 * SHOP_AVX2_PANEL;
-                    run_tile(&t, rows, (int)shop__min(NP, pe - p0));
+                    run_tile(&t, rows, (int)shop__min(np, pe - p0));
                 }
             }
         }

@@ -112,12 +112,19 @@ final class LayerConvTests: XCTestCase {
         }
     }
 
-    func testPoolingAndL2Normalize() {
+    func testPoolingAndL2Normalize() throws {
         // 1 image, 4x5x2: value = y*100 + x*10 + c.
         let (h, w, c) = (4, 5, 2)
         let x = (0..<(h * w * c)).map { i in Float((i / c / w) * 100 + (i / c % w) * 10 + i % c) }
-        let pool = MaxPool2D(window: 2)
+        let pool = try MaxPool2D(window: 2)
         XCTAssertTrue(pool.outputSize(height: h, width: w) == (2, 2))
+        XCTAssertThrowsError(try MaxPool2D(window: 0))
+        XCTAssertThrowsError(try MaxPool2D(window: 2, stride: 0))
+        let overlapping = try MaxPool2D(window: 3, stride: 1)
+        XCTAssertTrue(overlapping.outputSize(height: h, width: w) == (2, 3))
+        var o = [Float](repeating: .nan, count: 2 * 3 * c)
+        overlapping.forward(x, batch: 1, height: h, width: w, channels: c, output: &o)
+        XCTAssertEqual(o, [220, 221, 230, 231, 240, 241, 320, 321, 330, 331, 340, 341])
         var out = [Float](repeating: .nan, count: 8)
         pool.forward(x, batch: 1, height: h, width: w, channels: c, output: &out)
         XCTAssertEqual(out, [110, 111, 130, 131, 310, 311, 330, 331])
@@ -145,7 +152,7 @@ final class LayerConvTests: XCTestCase {
         let conv1 = try Conv2D(tensors: file, prefix: "conv1", padding: 1, activation: .relu)
         let conv2 = try Conv2D(tensors: file, prefix: "conv2", padding: 1, activation: .relu)
         let fc = try QuantizedLinear(tensors: file, prefix: "fc", activation: .none)
-        let pool = MaxPool2D(window: 2)
+        let pool = try MaxPool2D(window: 2)
         let batch = 3
         let images = rng.floats(batch * 28 * 28, 0...1)
         var a = try run(conv1, images, batch: batch, h: 28, w: 28)           // 28x28x8

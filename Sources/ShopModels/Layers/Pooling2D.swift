@@ -8,8 +8,11 @@ public struct MaxPool2D: Sendable, Equatable {
 
     /// A `window × window` max pool (stride defaults to the window: non-overlapping). No padding:
     /// windows that do not fit at the right/bottom edge are dropped (PyTorch's default, floor mode).
-    public init(window: Int, stride: Int? = nil) {
-        precondition(window >= 1 && (stride ?? window) >= 1, "MaxPool2D: window and stride must be >= 1")
+    /// - Throws: ``LayerError`` when the window or stride is below 1 (e.g. from a bad config.json).
+    public init(window: Int, stride: Int? = nil) throws {
+        guard window >= 1, (stride ?? window) >= 1 else {
+            throw LayerError("MaxPool2D: window \(window) and stride \(stride ?? window) must be >= 1")
+        }
         self.window = window
         self.stride = stride ?? window
     }
