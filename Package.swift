@@ -74,8 +74,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Load generation and reports for `shopctl bench`.
+        .target(name: "ShopBench", dependencies: [
+            "ShopClient", "ShopWire", "CShopSys",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .executableTarget(name: "shopctl", dependencies: [
-            "ShopClient", "ShopWire", "ShopProtoC",
+            "ShopClient", "ShopWire", "ShopProtoC", "ShopBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -90,7 +95,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "ShopWireTests", dependencies: ["ShopWire"]),
         .testTarget(name: "ShopHTTP2Tests", dependencies: ["ShopHTTP2", "ShopWire"]),
-        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire", "shopctl"]),
+        .testTarget(name: "ShopClientTests", dependencies: ["ShopClient", "ShopProtoC", "ShopWire", "shopctl", "ShopBench", "ShopHTTP2"]),
         .testTarget(name: "ShopKernelsTests", dependencies: ["ShopKernels"]),
         .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels", "ShopScheduler"]),
         .testTarget(name: "ShopImagingTests", dependencies: ["ShopImaging"]),

@@ -99,7 +99,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     /// leaves the metrics. Idempotent; stale handles are ignored.
     public func unregister(_ model: ModelHandle) {
         lock.withLock {
-            guard let queue = slots[model.index], !queue.isUnregistered else { return }
+            guard let queue = queue(of: model), !queue.isUnregistered else { return }
             queue.isUnregistered = true
             releaseIfDrained(queue)
             lock.broadcast()  // a queue held by its batch window is now ready
@@ -108,7 +108,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
 
     /// Whether `model`'s queue still exists (registered, or unregistered but still draining).
     public func isRegistered(_ model: ModelHandle) -> Bool {
-        lock.withLock { slots[model.index] != nil }
+        lock.withLock { self.queue(of: model) != nil }
     }
 
     /// Queues `request` for `model`. Returns its ticket, or nil when the request already
@@ -117,7 +117,7 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
     @discardableResult
     public func submit(_ request: ComputeRequest, to model: ModelHandle) -> RequestTicket? {
         lock.lock()
-        guard let queue = slots[model.index], !queue.isUnregistered else {
+        guard let queue = queue(of: model), !queue.isUnregistered else {
             lock.unlock()
             request.completion(.rejected(.modelUnregistered(model: model.name)))
             return nil
@@ -203,12 +203,17 @@ public final class BatchScheduler: SchedulerMetricsSource, @unchecked Sendable {
 
     /// The snapshot of one model; nil once its queue was unregistered and released.
     public func metrics(for model: ModelHandle) -> ModelMetricsSnapshot? {
-        lock.withLock { slots[model.index].map(Self.snapshot) }
+        lock.withLock { queue(of: model).map(Self.snapshot) }
     }
 
     /// Records and heap entries held by a model's queue (tests check they stay bounded).
     func storageFootprint(for model: ModelHandle) -> (records: Int, heapEntries: Int)? {
-        lock.withLock { slots[model.index]?.storageFootprint }
+        lock.withLock { queue(of: model)?.storageFootprint }
+    }
+
+    /// The queue of `handle`, nil once released (or for a handle of another scheduler). Lock held.
+    private func queue(of handle: ModelHandle) -> ModelQueue? {
+        handle.index < slots.count ? slots[handle.index] : nil
     }
 
     /// Drops an unregistered queue once it holds no request. Lock held.

@@ -2,7 +2,8 @@ import ShopWire
 
 /// Every service shopserve registers, built in one place:
 /// ```swift
-/// let services = makeShopServices(models: NoModelsLoaded())
+/// let services = makeShopServices(models: serving)   // a ModelServing, or NoModelsLoaded()
+/// serving.onChange = { services.refreshModelHealth() }
 /// services.register(in: router)
 /// server.onDrainStart = { services.beginDraining() }
 /// ```

@@ -50,13 +50,17 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Opens the connection (it connects in the background).
     func connect() throws -> ClientConnection {
+        try ClientConnection(configuration: try configuration())
+    }
+
+    /// Target and TLS settings, for callers that open many connections (bench).
+    func configuration() throws -> ConnectionConfiguration {
         var tlsConfiguration: TLSConfiguration?
         if usesTLS {
             tlsConfiguration = TLSConfiguration(caFile: ca, certificateFile: cert, keyFile: key,
                                                 serverName: serverName, verifyPeer: !insecureSkipVerify)
         }
-        let configuration = ConnectionConfiguration(target: try Target(parsing: target), tls: tlsConfiguration)
-        return try ClientConnection(configuration: configuration)
+        return ConnectionConfiguration(target: try Target(parsing: target), tls: tlsConfiguration)
     }
 
     /// Per-call options; `defaultTimeout` applies when --timeout is not given.
@@ -65,7 +69,7 @@ struct ConnectionOptions: ParsableArguments {
         return CallOptions(metadata: try metadata(), timeout: deadline, compressRequest: gzip)
     }
 
-    private func metadata() throws -> Metadata {
+    func metadata() throws -> Metadata {
         var metadata = Metadata()
         for header in headers {
             guard let colon = header.firstIndex(of: ":") else {

@@ -18,4 +18,9 @@ enum DurationText {
         }
         return .nanoseconds(Int64(min(value * scale * 1e9, 9.2e18)))
     }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
 }

@@ -15,7 +15,7 @@ struct ShopCtl: AsyncParsableCommand {
         Exit status: 0 on OK; the gRPC status code (1-16) when a call fails; 64 for bad
         input (flags, JSON, unknown method, unreadable TLS files).
         """,
-        subcommands: [Call.self, Health.self, List.self]
+        subcommands: [Call.self, Health.self, List.self, Bench.self]
     )
 
     @OptionGroup var connection: ConnectionOptions

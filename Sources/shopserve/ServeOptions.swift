@@ -21,6 +21,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Pin compute worker i to CPU i mod cores: true or false. (default: false)")
     var pinWorkers: Bool?
 
+    @Option(help: "Versions of each model kept served (the newest valid ones); requests may pin any of them. (default: 1)")
+    var modelVersions: Int?
+
     @Option(help: "Re-scan the model repository every this many seconds; 0 disables (reload with SIGHUP). (default: 10)")
     var modelPollInterval: Double?
 
@@ -97,6 +100,7 @@ struct ServeOptions: ParsableArguments {
         put("workers", workers)
         put("pin-workers", pinWorkers)
         put("model-poll-interval", modelPollInterval)
+        put("model-versions", modelVersions)
         put("tls-cert", tlsCert)
         put("tls-key", tlsKey)
         put("tls-client-ca", tlsClientCa)

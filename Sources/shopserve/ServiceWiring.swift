@@ -16,11 +16,20 @@ enum ServiceWiring {
         /// The served models; nil when there is no model repository to serve.
         var models: ModelServing?
 
-        /// After the transport stopped: computes what is still queued, then stops the workers.
+        /// After the transport stopped: computes what is still queued, stops the workers, and
+        /// logs each model's totals.
         func finish(logger: Logger) {
             guard let models else { return }
             models.shutdown(.drain)
             logger.info("scheduler drained and stopped")
+            for model in models.scheduler.metricsSnapshot() where model.completions.values.contains(where: { $0 > 0 }) {
+                logger.info("model totals", metadata: [
+                    "model": "\(model.model)", "batches": "\(model.batchRows.count)",
+                    "mean-batch-rows": "\(String(format: "%.1f", model.batchRows.mean))",
+                    "p99-queue-wait-us": "\(model.queueWaitNanoseconds.quantileUpperBound(0.99) / 1_000)",
+                    "outcomes": "\(model.completions.filter { $0.value > 0 }.map { "\($0.key.rawValue)=\($0.value)" }.sorted())",
+                ])
+            }
         }
     }
 
@@ -44,13 +53,10 @@ enum ServiceWiring {
             logger.warning("no model repository at \(settings.modelsDirectory): serving without models (use --models DIR)")
             return nil
         }
-        let repository = try ModelRepository(
+        return try ModelServing.open(
             root: settings.modelsDirectory,
-            configuration: ModelRepository.Configuration(pollInterval: settings.modelPollInterval),
-            registry: DefaultModelKinds.makeRegistry(),
-            logger: Logger(label: "shopserve.models"))
-        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(
-            workerCount: settings.workers, pinWorkers: settings.pinWorkers))
-        return ModelServing(repository: repository, scheduler: scheduler, logger: Logger(label: "shopserve.serving"))
+            repository: ModelRepository.Configuration(defaultPolicy: .latest(settings.modelVersions),
+                                                      pollInterval: settings.modelPollInterval),
+            scheduler: SchedulerConfiguration(workerCount: settings.workers, pinWorkers: settings.pinWorkers))
     }
 }

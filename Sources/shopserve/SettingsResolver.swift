@@ -14,6 +14,8 @@ struct ServeSettings {
     var modelsDirectoryGiven: Bool
     /// Seconds between repository scans; nil when polling is off.
     var modelPollInterval: Double?
+    /// How many of the newest valid versions of each model stay served.
+    var modelVersions: Int
     var logFormat: LogFormat
     var logLevel: Logger.Level
 }
@@ -23,7 +25,8 @@ struct ServeSettings {
 struct SettingsResolver {
     /// Every setting name (the long flag name without dashes prefix).
     static let keys = [
-        "config", "listen", "models", "reactors", "workers", "pin-workers", "model-poll-interval", "tls-cert", "tls-key", "tls-client-ca",
+        "config", "listen", "models", "reactors", "workers", "pin-workers", "model-poll-interval", "model-versions",
+        "tls-cert", "tls-key", "tls-client-ca",
         "max-concurrent-streams", "max-header-list-size", "initial-stream-window", "initial-connection-window",
         "max-connections", "idle-timeout", "keepalive-interval", "keepalive-timeout", "max-resets-per-second",
         "max-settings-per-second", "max-pings-per-second", "max-continuation-frames", "max-receive-message-size",
@@ -125,6 +128,7 @@ struct SettingsResolver {
         let pollSeconds = try parse("model-poll-interval", "a number of seconds ≥ 0") { text in
             Double(text).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
         } ?? 10
+        let modelVersions = try count("model-versions", minimum: 1) ?? 1
 
         let cert = string("tls-cert"), key = string("tls-key"), clientCA = string("tls-client-ca")
         if cert != nil || key != nil || clientCA != nil {
@@ -155,7 +159,7 @@ struct SettingsResolver {
         return ServeSettings(server: server, workers: workers, pinWorkers: pinWorkers,
                              modelsDirectory: string("models") ?? Self.bundledModelsDirectory(),
                              modelsDirectoryGiven: string("models") != nil,
-                             modelPollInterval: pollSeconds > 0 ? pollSeconds : nil,
+                             modelPollInterval: pollSeconds > 0 ? pollSeconds : nil, modelVersions: modelVersions,
                              logFormat: logFormat, logLevel: logLevel)
     }
 

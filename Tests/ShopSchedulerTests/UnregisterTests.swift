@@ -64,6 +64,20 @@ final class UnregisterTests: XCTestCase {
         XCTAssertTrue(outcomes.of(3).first?.isOK == true)
     }
 
+    func testHandleOfAnotherSchedulerIsRefusedWithoutTouchingItsQueues() {
+        let first = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 1))
+        let second = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 1))
+        defer { first.shutdown(); second.shutdown() }
+        _ = first.register(model: GateModel(open: true), name: "a")
+        let foreign = first.register(model: GateModel(open: true), name: "b")
+        XCTAssertNil(second.submit(factory.make(tag: 1, rows: 1).0, to: foreign))
+        XCTAssertEqual(outcomes.of(1).first?.rejection?.kind, .modelUnregistered)
+        XCTAssertFalse(second.isRegistered(foreign))
+        XCTAssertNil(second.metrics(for: foreign))
+        second.unregister(foreign)
+        XCTAssertTrue(first.isRegistered(foreign))
+    }
+
     func testCancellingTheLastRequestOfAnUnregisteredQueueReleasesIt() {
         let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 1))
         defer { scheduler.shutdown() }

@@ -56,10 +56,9 @@ import Testing
         let fixture = try ServingFixture()
         try fixture.writeVersion(1, scale: [2])
         try fixture.writeVersion(2, scale: [3])
-        let repository = try ModelRepository(root: fixture.root, configuration: .init(defaultPolicy: .latest(2)),
-                                             registry: fixture.registry)
-        let serving = ModelServing(repository: repository, scheduler: BatchScheduler(
-            configuration: SchedulerConfiguration(workerCount: 1)))
+        let serving = try ModelServing.open(root: fixture.root, registry: fixture.registry,
+                                            repository: .init(defaultPolicy: .latest(2)),
+                                            scheduler: SchedulerConfiguration(workerCount: 1))
         defer { serving.shutdown() }
         #expect(serving.scheduler.metricsSnapshot().map(\.model).sorted() == ["scale@1", "scale@2"])
         for (pin, expected) in [("1", Float(2)), ("2", 3), ("", 3)] {

@@ -42,6 +42,19 @@ public final class ModelServing: ModelAvailability, @unchecked Sendable {
         reconcile()
     }
 
+    /// Opens the repository at `root` and serves it on a new scheduler: what shopserve does,
+    /// in one call for tests and tools (e.g. `try ModelServing.open(root: "models")` serves
+    /// the bundled models with every registered kind).
+    public static func open(root: String, registry: ModelKindRegistry = DefaultModelKinds.makeRegistry(),
+                            repository configuration: ModelRepository.Configuration = .init(),
+                            scheduler schedulerConfiguration: SchedulerConfiguration = SchedulerConfiguration(),
+                            logger: Logger = Logger(label: "shopserve.serving")) throws -> ModelServing {
+        let repository = try ModelRepository(root: root, configuration: configuration, registry: registry,
+                                             logger: Logger(label: "shopserve.models"))
+        return ModelServing(repository: repository, scheduler: BatchScheduler(configuration: schedulerConfiguration),
+                            logger: logger)
+    }
+
     /// Called (on the reloading thread) after the served set changed, e.g.
     /// `{ services.refreshModelHealth() }`. Keep it short.
     public var onChange: (@Sendable () -> Void)? {

@@ -31,9 +31,8 @@ public final class ServedModel: @unchecked Sendable {
     private let served: ServedVersion
     private let scheduler: BatchScheduler
     private let logger: Logger
-    /// Tokens of this call's computations still in the scheduler (owning thread only).
-    private var pending: [ObjectIdentifier: CancellationToken] = [:]
-    private var cancelled = false
+    /// This call's computations still in the scheduler, and whether the call cancelled them.
+    private let cancellation = Locked<(pending: [ObjectIdentifier: CancellationToken], cancelled: Bool)>(([:], false))
 
     init(served: ServedVersion, scheduler: BatchScheduler, logger: Logger) {
         self.served = served
@@ -91,12 +90,15 @@ public final class ServedModel: @unchecked Sendable {
         }
         let executor = call.executor
         let deliver = Delivery(call: call, served: self, buffers: buffers, pool: pool, rows: rows, completion: completion)
-        if rows == 0 || cancelled {
+        let token = CancellationToken()
+        let alreadyCancelled = cancellation.withLock { state in
+            if !state.cancelled && rows > 0 { state.pending[ObjectIdentifier(token)] = token }
+            return state.cancelled
+        }
+        if rows == 0 || alreadyCancelled {
             executor.execute { deliver.run(rows == 0 ? .ok : .cancelled) }
             return
         }
-        let token = CancellationToken()
-        pending[ObjectIdentifier(token)] = token
         deliver.token = token
         let deadline = call.deadline.map { MonotonicDeadline(uptimeNanoseconds: $0.uptimeNanoseconds) } ?? .never
         let request = ComputeRequest(rows: rows, buffers: buffers, deadline: deadline, priority: priority,
@@ -107,12 +109,19 @@ public final class ServedModel: @unchecked Sendable {
     }
 
     /// Cancels every computation of this call still in the scheduler (their completions do
-    /// not run when the call itself was cancelled) and refuses later ones. Owning thread.
+    /// not run when the call itself was cancelled) and refuses later ones. Any thread.
     public func cancelComputations() {
-        cancelled = true
-        let tokens = pending.values
-        pending.removeAll()
+        let tokens = cancellation.withLock { state in
+            state.cancelled = true
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
         for token in tokens { token.cancel() }
+    }
+
+    /// A computation ended: forget its token.
+    private func finished(_ token: CancellationToken) {
+        _ = cancellation.withLock { $0.pending.removeValue(forKey: ObjectIdentifier(token)) }
     }
 
     /// Wires `stream`'s cancellation (client reset, deadline, connection lost) to
@@ -147,7 +156,7 @@ public final class ServedModel: @unchecked Sendable {
         }
 
         func run(_ outcome: ComputeOutcome) {
-            if let token { served.pending[ObjectIdentifier(token)] = nil }
+            if let token { served.finished(token) }
             defer { pool.give(buffers) }
             guard !call.isCancelled else { return }
             if let status = ComputeStatus.status(for: outcome, model: served.queueName, rows: rows) {

@@ -1,0 +1,27 @@
+import ShopClient
+import ShopWire
+
+/// One call position of a `LoadWorker`: the delegate of the call that currently occupies
+/// it. A slot is reused for call after call, so the hot path allocates no delegate.
+final class CallSlot: ClientCallDelegate {
+    unowned let worker: LoadWorker
+    /// When the call was meant to start (open loop) or started (closed loop), nanoseconds.
+    var startNanoseconds: UInt64 = 0
+    var measured = false
+    var bytesSent = 0
+    var bytesReceived = 0
+    var call: ClientCall?
+    /// True from `start` until the call finished.
+    var busy = false
+
+    init(worker: LoadWorker) { self.worker = worker }
+
+    func callReceived(message: [UInt8]) {
+        bytesReceived += message.count + 5
+    }
+
+    func callFinished(status: GRPCStatus, trailers: Metadata) {
+        call = nil
+        worker.slotFinished(self, status: status)
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Load-generator benchmark: how many grpc.health.v1.Health/Check calls per second
+# `shopctl bench` drives through shopserve compared with nghttp2's h2load (C),
+# both on the same pinned core against the same server, same connections and
+# streams, in the same run. Prints both rates and the ratio (bar: >= 0.90).
+#
+#   tools/bench-shopctl.sh [options]
+#     --duration S     measured seconds per round and tool (default 10)
+#     --warmup S       warm-up seconds before each measurement (default 2)
+#     --clients N      connections (default 4)
+#     --streams N      concurrent calls per connection (default 16; shopctl gets
+#                      --concurrency N*clients spread round-robin over its connections)
+#     --rounds N       alternate h2load / shopctl this many times (default 2)
+#     --server-core C  core shopserve is pinned to (default 0)
+#     --load-core C    core the load generator is pinned to (default 1)
+#     --skip-build     use the release binaries already built
+#   Environment: SHOPSERVE_ARGS (default "--reactors 1 --workers 1").
+#
+# h2load sends one length-prefixed empty HealthCheckRequest per request
+# (content-type application/grpc, te: trailers); shopctl bench sends the same
+# message through its own gRPC client and checks every grpc-status. This prints
+# numbers; it never fails on them.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+duration=10 warmup=2 clients=4 streams=16 rounds=2 server_core=0 load_core=1 skip_build=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    --streams) streams=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --server-core) server_core=$2; shift 2 ;;
+    --load-core) load_core=$2; shift 2 ;;
+    --skip-build) skip_build=1; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    *) echo "bench-shopctl: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for tool in h2load taskset python3; do
+  command -v "$tool" >/dev/null || { echo "bench-shopctl: $tool not found (apt-get install nghttp2-client util-linux)" >&2; exit 2; }
+done
+if [ "$skip_build" = 0 ]; then
+  echo "== building shopserve and shopctl (release)"
+  swift build -c release --product shopserve
+  swift build -c release --product shopctl
+fi
+bin=$(swift build -c release --show-bin-path)
+for exe in "$bin/shopserve" "$bin/shopctl"; do
+  [ -x "$exe" ] || { echo "bench-shopctl: $exe is missing (run without --skip-build)" >&2; exit 2; }
+done
+read -r -a shopserve_args <<<"${SHOPSERVE_ARGS-"--reactors 1 --workers 1"}"
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+printf '\x00\x00\x00\x00\x00' >"$work/check.bin"
+
+taskset -c "$server_core" "$bin/shopserve" --listen 127.0.0.1:0 "${shopserve_args[@]}" >"$work/server.log" 2>&1 &
+server_pid=$!
+address=
+for _ in $(seq 300); do
+  address=$(sed -n 's/.*listening on \([^ ]*:[0-9]*\).*/\1/p' "$work/server.log" | head -1)
+  [ -n "$address" ] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$address" ] || { echo "bench-shopctl: shopserve did not start; log:" >&2; cat "$work/server.log" >&2; exit 1; }
+"$bin/shopctl" --target "$address" health >/dev/null || { echo "bench-shopctl: shopserve is not SERVING" >&2; exit 1; }
+
+concurrency=$((clients * streams))
+echo "== health Check on $address: shopserve on core $server_core (${shopserve_args[*]}), load on core $load_core;"
+echo "   $clients connections x $streams streams, ${warmup}s warm-up + ${duration}s, $rounds round(s)"
+for round in $(seq "$rounds"); do
+  taskset -c "$load_core" timeout $((duration + warmup + 60)) \
+    h2load -t 1 -c "$clients" -m "$streams" -D "$duration" --warm-up-time="$warmup" \
+      -d "$work/check.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
+      "http://$address/grpc.health.v1.Health/Check" >"$work/h2load.$round" 2>&1 || {
+    echo "bench-shopctl: h2load failed:" >&2; cat "$work/h2load.$round" >&2; exit 1; }
+  taskset -c "$load_core" timeout $((duration + warmup + 60)) \
+    "$bin/shopctl" --target "$address" bench grpc.health.v1.Health/Check --connections "$clients" \
+      --concurrency "$concurrency" --threads 1 --duration "${duration}s" --warmup "${warmup}s" \
+      --format json >"$work/shopctl.$round" 2>"$work/shopctl.$round.err" || {
+    echo "bench-shopctl: shopctl bench failed:" >&2; cat "$work/shopctl.$round.err" "$work/shopctl.$round" >&2; exit 1; }
+done
+
+python3 - "$work" "$rounds" <<'PY'
+import json, re, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+h2, sc = [], []
+print(f"\n{'round':<8}{'h2load calls/s':>16}{'shopctl calls/s':>17}{'ratio':>8}{'shopctl p50 ms':>16}{'p99 ms':>9}{'errors':>8}")
+for r in range(1, rounds + 1):
+    text = open(f"{work}/h2load.{r}").read()
+    rate = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text).group(1))
+    done, ok = map(int, re.search(r"requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded", text).groups())
+    if done != ok:
+        print(f"warning: h2load round {r}: {done - ok} of {done} requests did not succeed at the HTTP level")
+    run = json.load(open(f"{work}/shopctl.{r}"))["runs"][0]
+    h2.append(rate)
+    sc.append(run["calls_per_second"])
+    print(f"{r:<8}{rate:>16.0f}{run['calls_per_second']:>17.0f}{run['calls_per_second'] / rate:>8.2f}"
+          f"{run['latency_ms']['p50']:>16.3f}{run['latency_ms']['p99']:>9.3f}{run['errors']:>8}")
+ratio = statistics.mean(sc) / statistics.mean(h2)
+print(f"{'mean':<8}{statistics.mean(h2):>16.0f}{statistics.mean(sc):>17.0f}{ratio:>8.2f}")
+print(f"bar (shopctl bench >= 0.90 x h2load): {'met' if ratio >= 0.90 else 'not met'} ({ratio:.2f})")
+PY
