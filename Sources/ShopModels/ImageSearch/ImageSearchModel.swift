@@ -68,7 +68,7 @@ public final class ImageSearchModel: ServableModel, BatchModel, @unchecked Senda
                   spec.pool >= 1 else {
                 throw refuse("architecture.conv '\(spec.prefix)' does not fit a \(height)x\(width)x\(channels) input")
             }
-            let pool = spec.pool > 1 ? MaxPool2D(window: spec.pool) : nil
+            let pool = spec.pool > 1 ? try MaxPool2D(window: spec.pool) : nil
             (height, width) = pool?.outputSize(height: size.height, width: size.width) ?? size
             guard height > 0, width > 0 else { throw refuse("architecture.conv '\(spec.prefix)': pooling leaves nothing") }
             channels = conv.outChannels

@@ -147,7 +147,7 @@ def main(argv) -> int:
 
     sample = np.arange(0, 10000, 1000)
     matches = evaluation.search(int8_queries[sample], exact, K)
-    similarities = exact.similarities(int8_queries[sample], matches)
+    similarities = exact.similarities(exact.rotated(int8_queries[sample]), matches)
     fixtures.write_embedding_fixtures(x_test[sample], test_labels[sample], int8_queries[sample], matches, similarities)
     fixtures.write_preprocessing_fixtures(test_images)
     size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))

@@ -2,7 +2,7 @@
 
 Queries run in chunks (a 10,000 × 60,000 score matrix does not fit comfortably in memory). The
 served search is simulated with the Swift VectorIndex's arithmetic (docs/model-format.md, "Vector
-index"): the query is quantized per row and scored against the INT8 rows in int32 (int8_linear);
+index"): the query is rotated (when the index has `P.rotation`), quantized per row and scored against the INT8 rows in int32 (int8_linear);
 IVF first scores the quantized query against the quantized centroids and scans only the `nprobe`
 best lists; the best k + max(k, 16) candidates are re-scored with the FP32 query against the
 dequantized INT8 rows, and the best k returned.
@@ -54,6 +54,7 @@ class IndexSearcher:
         self.scales = tensors[f"{prefix}.vectors.scale"]
         self.dequantized = self.vectors.astype(np.float32) * self.scales[:, None]
         self.nprobe = nprobe
+        self.rotation = tensors.get(f"{prefix}.rotation")
         if nprobe is not None:
             self.centroids_q, self.centroid_scales = quantize_rows(tensors[f"{prefix}.ivf.centroids"])
             offsets = tensors[f"{prefix}.ivf.list_offsets"]
@@ -73,11 +74,15 @@ class IndexSearcher:
         return np.where(allowed[:, self.list_of_row], scores, -np.inf)
 
     def similarities(self, q: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """FP32 re-scoring: q · dequantized row / ‖q‖ for rows [m, r]."""
+        """FP32 re-scoring: q · dequantized row / ‖q‖ for rows [m, r] (q already rotated)."""
         unit = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
         return np.einsum("md,mrd->mr", unit, self.dequantized[rows])
 
+    def rotated(self, q: np.ndarray) -> np.ndarray:
+        return q if self.rotation is None else (q @ self.rotation.T).astype(np.float32)
+
     def __call__(self, q: np.ndarray, k: int) -> np.ndarray:
+        q = self.rotated(q)
         candidates = top_k(self.int8_scores(q), k + max(k, 16))
         rescored = self.similarities(q, candidates)
         order = np.argsort(-rescored, axis=1, kind="stable")[:, :k]

@@ -1,8 +1,9 @@
 """The kernels' INT8 arithmetic at BLAS speed for evaluating 70,000 images.
 
 quantize_lib.quantization.int8_linear accumulates in numpy int32, which does not use BLAS and
-takes minutes here. Products of int8 values summed in float64 are exact (every partial sum stays
-far below 2^53), so `int8_matmul` gives bit-identical accumulators through dgemm. `linear` then
+takes minutes here. Sums of K products of int8 values (|q| ≤ 127) are integers below K·127², so
+they are exact in float32 while K·127² < 2^24 (K ≤ 1040) and in float64 always: `int8_matmul`
+gives bit-identical accumulators through sgemm / dgemm. `linear` then
 applies the kernels' epilogue order, acc · (s_x · s_w) + bias (docs/model-format.md, Layers).
 """
 import numpy as np
@@ -11,8 +12,9 @@ from quantize_lib.quantization import quantize_activations
 
 
 def int8_matmul(q_x: np.ndarray, q_w: np.ndarray) -> np.ndarray:
-    """Exact int32 accumulators of q_x [M, K] · q_wᵀ [K, N] (as float64)."""
-    return q_x.astype(np.float64) @ q_w.astype(np.float64).T
+    """Exact int32 accumulators of q_x [M, K] · q_wᵀ [K, N] (as float32 or float64)."""
+    exact = np.float32 if q_x.shape[1] * 127 * 127 < 2 ** 24 else np.float64
+    return q_x.astype(exact) @ q_w.astype(exact).T
 
 
 def epilogue(acc: np.ndarray, scale_x: np.ndarray, scale_w: np.ndarray, bias=None) -> np.ndarray:
