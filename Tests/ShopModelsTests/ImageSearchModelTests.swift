@@ -104,6 +104,34 @@ final class ImageSearchModelTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(agreeing, rows - 2)
     }
 
+    func testInputsArePreparedOnTheWorkerAndAFailureStaysWithItsRow() throws {
+        struct Corrupt: Error {}
+        let model = try model()
+        let c = try fixture().cases[1]
+        let good = ImageSearchQuery(source: .image, limit: 3, mode: .exact, filter: nil) { row in
+            for j in 0..<784 { row[j] = c.input[j] }
+        }
+        let bad = ImageSearchQuery(source: .image, limit: 3, mode: .exact, filter: nil) { _ in throw Corrupt() }
+        let input = [Float](repeating: 0, count: 2 * model.inputRowBytes / 4)
+        var output = [UInt8](repeating: 0, count: 2 * model.outputRowBytes)
+        let segments = [BatchSegment(batchRowOffset: 0, requestRowOffset: 0, rowCount: 1, context: bad),
+                        BatchSegment(batchRowOffset: 1, requestRowOffset: 0, rowCount: 1, context: good)]
+        try input.withUnsafeBytes { i in
+            try output.withUnsafeMutableBytes { o in
+                try segments.withUnsafeBufferPointer { s in
+                    try model.run(ModelBatch(rows: 2, input: i, output: o, segments: s, workspace: WorkerWorkspace(), workerIndex: 0))
+                }
+            }
+        }
+        XCTAssertTrue(bad.inputFailure is Corrupt)
+        XCTAssertNil(good.inputFailure)
+        output.withUnsafeBytes { o in
+            let row = o.baseAddress! + model.outputRowBytes
+            XCTAssertLessThan(zip(model.outputRow.embedding(row), c.embedding).map { abs($0 - $1) }.max()!, 2e-3)
+            XCTAssertEqual(model.outputRow.hits(row, count: 3).first?.id, c.top_ids[0])
+        }
+    }
+
     func testCategoryFilterOnlyReturnsThatCategory() throws {
         let model = try model()
         let c = try fixture().cases[0]

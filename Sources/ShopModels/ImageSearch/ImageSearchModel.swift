@@ -200,11 +200,13 @@ public final class ImageSearchModel: ServableModel, BatchModel, @unchecked Senda
         }
         let embeddingBytes = LayerScratch.size(floats: rows * dimension)
         var scratch = LayerScratch(workspace: batch.workspace, region: 0,
-                                   bytes: embeddingBytes * 2 + embeddingScratchBytes(rows: rows)
+                                   bytes: embeddingBytes * 2 + LayerScratch.size(floats: rows * inputFloats)
+                                       + embeddingScratchBytes(rows: rows)
                                        + LayerScratch.size(bytes: rows * Self.maxMatches * MemoryLayout<SearchHit>.stride))
         let embeddings = scratch.floats(rows * dimension)
         if queries.contains(where: { $0!.source == .image }) {
-            try embed(input, rows: rows, inputStride: rowFloats, output: embeddings, scratch: &scratch)
+            let images = prepareImages(queries.map { $0! }, batch: batch, scratch: &scratch)
+            try embed(images, rows: rows, inputStride: inputFloats, output: embeddings, scratch: &scratch)
         }
         for (s, query) in queries.enumerated() where query!.source == .embedding {
             let segment = batch.segments[s]
@@ -219,6 +221,33 @@ public final class ImageSearchModel: ServableModel, BatchModel, @unchecked Senda
                                                                                      count: dimension)
         }
         try searchGroups(queries.map { $0! }, batch: batch, embeddings: embeddings, scratch: &scratch)
+    }
+
+    /// The model inputs of the batch's rows: copied from the input rows, or written by the query's
+    /// `prepareInput` (decoding on this worker thread). A row whose preparation fails is recorded
+    /// in its query's `inputFailure` and runs as a blank image (its answer is discarded).
+    private func prepareImages(_ queries: [ImageSearchQuery], batch: ModelBatch,
+                               scratch: inout LayerScratch) -> UnsafeMutablePointer<Float> {
+        let images = scratch.floats(batch.rows * inputFloats)
+        let rowFloats = inputRowBytes / MemoryLayout<Float>.stride
+        let input = batch.input.baseAddress!.assumingMemoryBound(to: Float.self)
+        for (s, query) in queries.enumerated() {
+            let segment = batch.segments[s]
+            for r in segment.batchRowOffset..<(segment.batchRowOffset + segment.rowCount) {
+                let row = UnsafeMutableBufferPointer(start: images + r * inputFloats, count: inputFloats)
+                guard query.source == .image, let prepare = query.prepareInput else {
+                    row.baseAddress!.update(from: input + r * rowFloats, count: inputFloats)
+                    continue
+                }
+                do {
+                    try prepare(row)
+                } catch {
+                    query.inputFailure = error
+                    row.update(repeating: 0)
+                }
+            }
+        }
+        return images
     }
 
     /// Runs one batched index search per group of segments that share mode and filter.

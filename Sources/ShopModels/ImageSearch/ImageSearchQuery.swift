@@ -15,10 +15,20 @@ public final class ImageSearchQuery: @unchecked Sendable {
     /// Allowed categories (nil: all).
     public let filter: SearchFilter?
 
-    public init(source: Source, limit: Int, mode: SearchMode, filter: SearchFilter?) {
+    /// For an image query: writes the model input (``ImageSearchModel/inputFloats`` floats) on the
+    /// worker thread, e.g. by decoding and resizing the request's image there rather than on the
+    /// call's network thread. nil: the input row already holds the model input.
+    public let prepareInput: (@Sendable (UnsafeMutableBufferPointer<Float>) throws -> Void)?
+    /// The error `prepareInput` threw (set by the worker, read by the call after the batch
+    /// completed); the row's output is then meaningless.
+    public internal(set) var inputFailure: Error?
+
+    public init(source: Source, limit: Int, mode: SearchMode, filter: SearchFilter?,
+                prepareInput: (@Sendable (UnsafeMutableBufferPointer<Float>) throws -> Void)? = nil) {
         self.source = source
         self.limit = limit
         self.mode = mode
         self.filter = filter
+        self.prepareInput = prepareInput
     }
 }

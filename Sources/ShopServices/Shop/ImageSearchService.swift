@@ -20,17 +20,19 @@ enum ImageSearchService {
         ], models: models)
     }
 
-    /// Decodes the query into the model's input row (on the call's thread), runs the CNN and the
-    /// index search as one row of a scheduler batch, and answers with the matches.
+    /// Runs one search as one row of a scheduler batch: on the worker, the image is decoded and
+    /// preprocessed (or the embedding taken), the CNN embeds it and the index finds the matches;
+    /// the answer is built back on the call's thread.
     static func search(_ request: UnsafeMutablePointer<Request>, served: ServedModel,
                        responder: UnaryResponder<Shop__V1__SearchResponse>) throws {
         let model = try served.model(as: ImageSearchModel.self)
-        let query = try ImageSearchRequestMapping.query(request.pointee, model: model)
+        let query = try ImageSearchRequestMapping.query(request.pointee, model: model, maxPixels: Int(maxPixels))
         let version = "\(served.version)"
         let returnEmbedding = request.pointee.return_query_embedding != 0
         try served.compute(rows: 1, context: query, responder: responder, fill: { row in
-            try ImageSearchRequestMapping.fillInput(request.pointee, model: model, row: row, maxPixels: Int(maxPixels))
+            ImageSearchRequestMapping.fillInput(request.pointee, model: model, row: row)
         }) { output, arena in
+            if let failure = query.inputFailure { throw failure }   // e.g. a corrupt image: INVALID_ARGUMENT
             let response = arena.make(responseType)
             let row = output.baseAddress!
             let hits = model.outputRow.hits(row, count: query.limit).prefix { $0.isHit }
