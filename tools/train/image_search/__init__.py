@@ -20,7 +20,7 @@ from safetensors.numpy import load_file, save_file
 from train.common.export import publish
 from train.common.vector_index import build_index_tensors, index_keep_fp32
 
-from . import data, evaluation, fixtures, network, training
+from . import bench_queries, data, evaluation, fixtures, network, training
 
 NAME = "image_search"
 KIND = "image_search.cnn"
@@ -140,7 +140,9 @@ def main(argv) -> int:
         "test_images": int(len(test_labels)), "k": K, **{key: round(value, 4) for key, value in results.items()}}
     options = {"models_root": args.models_root} if args.models_root else {}
     directory, published = publish(NAME, {**params, **index_tensors}, kind=KIND, config=settings,
-                                   keep_fp32=index_keep_fp32(PREFIX), version=args.version, replace=True, **options)
+                                   keep_fp32=index_keep_fp32(PREFIX), version=args.version, replace=True,
+                                   side_files={bench_queries.FILE_NAME: bench_queries.queries_json(test_images)},
+                                   **options)
     for name, value in served.items():       # what was evaluated is what was published
         if not np.array_equal(published[name], value):
             raise RuntimeError(f"published tensor {name} differs from the evaluated one")
