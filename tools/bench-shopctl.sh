@@ -16,10 +16,12 @@
 #     --skip-build     use the release binaries already built
 #   Environment: SHOPSERVE_ARGS (default "--reactors 1 --workers 1").
 #
-# h2load sends one length-prefixed empty HealthCheckRequest per request
-# (content-type application/grpc, te: trailers); shopctl bench sends the same
-# message through its own gRPC client and checks every grpc-status. This prints
-# numbers; it never fails on them.
+# Both send the same wire traffic: one length-prefixed empty HealthCheckRequest
+# per call with the headers shopctl's client sends (content-type
+# application/grpc, te: trailers, grpc-accept-encoding: identity,gzip, no
+# grpc-timeout), so the server does the same work for both (it gzips responses
+# for clients that accept gzip). shopctl checks every grpc-status; h2load
+# cannot. This prints numbers; it never fails on them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,11 +37,11 @@ while [ $# -gt 0 ]; do
     --server-core) server_core=$2; shift 2 ;;
     --load-core) load_core=$2; shift 2 ;;
     --skip-build) skip_build=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench-shopctl: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for tool in h2load taskset python3; do
+for tool in h2load taskset python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench-shopctl: $tool not found (apt-get install nghttp2-client util-linux)" >&2; exit 2; }
 done
 if [ "$skip_build" = 0 ]; then
@@ -78,23 +80,30 @@ concurrency=$((clients * streams))
 echo "== health Check on $address: shopserve on core $server_core (${shopserve_args[*]}), load on core $load_core;"
 echo "   $clients connections x $streams streams, ${warmup}s warm-up + ${duration}s, $rounds round(s)"
 for round in $(seq "$rounds"); do
-  taskset -c "$load_core" timeout $((duration + warmup + 60)) \
+  taskset -c "$load_core" timeout $((duration + warmup + 60)) /usr/bin/time -f '%U %S' -o "$work/h2load.$round.cpu" \
     h2load -t 1 -c "$clients" -m "$streams" -D "$duration" --warm-up-time="$warmup" \
       -d "$work/check.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
-      "http://$address/grpc.health.v1.Health/Check" >"$work/h2load.$round" 2>&1 || {
+      -H 'grpc-accept-encoding: identity,gzip' "http://$address/grpc.health.v1.Health/Check" >"$work/h2load.$round" 2>&1 || {
     echo "bench-shopctl: h2load failed:" >&2; cat "$work/h2load.$round" >&2; exit 1; }
-  taskset -c "$load_core" timeout $((duration + warmup + 60)) \
+  taskset -c "$load_core" timeout $((duration + warmup + 60)) /usr/bin/time -f '%U %S' -o "$work/shopctl.$round.cpu" \
     "$bin/shopctl" --target "$address" bench grpc.health.v1.Health/Check --connections "$clients" \
       --concurrency "$concurrency" --threads 1 --duration "${duration}s" --warmup "${warmup}s" \
       --format json >"$work/shopctl.$round" 2>"$work/shopctl.$round.err" || {
     echo "bench-shopctl: shopctl bench failed:" >&2; cat "$work/shopctl.$round.err" "$work/shopctl.$round" >&2; exit 1; }
 done
 
-python3 - "$work" "$rounds" <<'PY'
+python3 - "$work" "$rounds" "$warmup" <<'PY'
 import json, re, statistics, sys
-work, rounds = sys.argv[1], int(sys.argv[2])
-h2, sc = [], []
-print(f"\n{'round':<8}{'h2load calls/s':>16}{'shopctl calls/s':>17}{'ratio':>8}{'shopctl p50 ms':>16}{'p99 ms':>9}{'errors':>8}")
+work, rounds, warmup = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+run_warmup = lambda r: warmup
+h2, sc, h2cpu, sccpu = [], [], [], []
+
+def cpu_seconds(path):
+    user, system = open(path).read().split()[-2:]
+    return float(user) + float(system)
+
+print(f"\n{'round':<8}{'h2load calls/s':>16}{'shopctl calls/s':>17}{'ratio':>8}{'shopctl p50 ms':>16}{'p99 ms':>9}{'errors':>8}"
+      f"{'h2load CPU us/call':>20}{'shopctl CPU us/call':>21}")
 for r in range(1, rounds + 1):
     text = open(f"{work}/h2load.{r}").read()
     rate = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text).group(1))
@@ -104,9 +113,14 @@ for r in range(1, rounds + 1):
     run = json.load(open(f"{work}/shopctl.{r}"))["runs"][0]
     h2.append(rate)
     sc.append(run["calls_per_second"])
+    # CPU per call over the whole process life (warm-up included for both tools).
+    h2cpu.append(cpu_seconds(f"{work}/h2load.{r}.cpu") * 1e6 / max(1, rate * (run["elapsed_seconds"] + run_warmup(r))))
+    sccpu.append(cpu_seconds(f"{work}/shopctl.{r}.cpu") * 1e6 / max(1, run["calls_per_second"] * (run["elapsed_seconds"] + run_warmup(r))))
     print(f"{r:<8}{rate:>16.0f}{run['calls_per_second']:>17.0f}{run['calls_per_second'] / rate:>8.2f}"
-          f"{run['latency_ms']['p50']:>16.3f}{run['latency_ms']['p99']:>9.3f}{run['errors']:>8}")
+          f"{run['latency_ms']['p50']:>16.3f}{run['latency_ms']['p99']:>9.3f}{run['errors']:>8}{h2cpu[-1]:>20.1f}{sccpu[-1]:>21.1f}")
 ratio = statistics.mean(sc) / statistics.mean(h2)
-print(f"{'mean':<8}{statistics.mean(h2):>16.0f}{statistics.mean(sc):>17.0f}{ratio:>8.2f}")
+print(f"{'mean':<8}{statistics.mean(h2):>16.0f}{statistics.mean(sc):>17.0f}{ratio:>8.2f}{'':>33}"
+      f"{statistics.mean(h2cpu):>20.1f}{statistics.mean(sccpu):>21.1f}")
+print("(calls/s is the server's pace when the server is the bottleneck; CPU us/call is the load generator's own cost)")
 print(f"bar (shopctl bench >= 0.90 x h2load): {'met' if ratio >= 0.90 else 'not met'} ({ratio:.2f})")
 PY

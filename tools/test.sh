@@ -17,10 +17,11 @@ echo "== swift test"
 swift test --skip-build --parallel
 
 echo "== python tool tests (quantizer, training helpers)"
-.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/image_search/tests
+.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/price/tests tools/train/image_search/tests
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"
+  Tests/Interop/run-cpp-client.sh --build   # compile the C++ client outside the per-test timeout
   SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
     .venv/bin/python -m pytest -q Tests/IntegrationTests
 fi

@@ -22,10 +22,10 @@ public final class ShopServiceSet {
     /// Fully-qualified names of every service in the set.
     public var serviceNames: [String] { all.map(\.serviceName).sorted() }
 
-    init(models: any ModelAvailability, descriptors: DescriptorIndex) {
+    init(models: any ModelAvailability, descriptors: DescriptorIndex, price: PriceServiceOptions) {
         self.models = models
         health = HealthService()
-        shopServices = ShopServiceCatalog.makeServices(models: models)
+        shopServices = ShopServiceCatalog.makeServices(models: models, price: price)
         let names = [HealthService.name, ReflectionService.v1Name, ReflectionService.v1alphaName]
             + shopServices.map(\.serviceName)
         reflection = ReflectionService.both(index: descriptors, listedServices: names)
@@ -60,7 +60,9 @@ public final class ShopServiceSet {
 /// - Parameters:
 ///   - models: which models are loaded (shop methods answer UNAVAILABLE for the others).
 ///   - descriptors: what reflection serves; the protos compiled into ShopProtoC by default.
+///   - price: PriceService settings (where its audit log goes; standard output by default).
 public func makeShopServices(models: any ModelAvailability = NoModelsLoaded(),
-                             descriptors: DescriptorIndex = .compiledIn) -> ShopServiceSet {
-    ShopServiceSet(models: models, descriptors: descriptors)
+                             descriptors: DescriptorIndex = .compiledIn,
+                             price: PriceServiceOptions = PriceServiceOptions()) -> ShopServiceSet {
+    ShopServiceSet(models: models, descriptors: descriptors, price: price)
 }

@@ -9,6 +9,9 @@ public enum GRPCContentType {
 
     /// True when `value` names gRPC with the protobuf codec.
     public static func isSupported(_ value: String) -> Bool {
+        // Nearly every peer sends exactly one of the two canonical values: answer those
+        // without slicing or lower-casing (this check runs on every request and response).
+        if value == response || value == "application/grpc+proto" { return true }
         var mediaType = Substring(value)
         if let semicolon = mediaType.firstIndex(of: ";") {
             mediaType = mediaType[..<semicolon]

@@ -4,13 +4,17 @@ public enum GRPCFrame {
     /// Size of the prefix before every message.
     public static let headerSize = 5
 
+    /// A gzip member costs at least 20 bytes (10-byte header, 8-byte trailer, an empty deflate
+    /// block), so a shorter message can never shrink: it is sent uncompressed without trying.
+    static let smallestCompressibleMessage = 21
+
     /// Appends one framed message to `output`. With a compressor, the message is gzip'd and the
     /// compressed flag set, unless compression would not make it smaller (the flag is per
     /// message, so sending that one uncompressed is always allowed).
     public static func append(_ message: UnsafeRawBufferPointer, to output: inout [UInt8],
                               compressor: GzipCompressor? = nil) throws {
         let start = output.count
-        if let compressor, message.count > 0 {
+        if let compressor, message.count >= smallestCompressibleMessage {
             output.append(contentsOf: [1, 0, 0, 0, 0])
             try compressor.compress(message, appendingTo: &output)
             let compressedLength = output.count - start - headerSize

@@ -81,6 +81,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Compress responses with gzip when the client accepts it: true or false. (default: true)")
     var compression: Bool?
 
+    @Option(help: "File the price decisions' audit records (JSON lines) are appended to; '-' = standard output. (default: -)")
+    var priceAuditLog: String?
+
     @Option(help: "Log format: text or json. (default: text)")
     var logFormat: String?
 
@@ -101,6 +104,7 @@ struct ServeOptions: ParsableArguments {
         put("pin-workers", pinWorkers)
         put("model-poll-interval", modelPollInterval)
         put("model-versions", modelVersions)
+        put("price-audit-log", priceAuditLog)
         put("tls-cert", tlsCert)
         put("tls-key", tlsKey)
         put("tls-client-ca", tlsClientCa)

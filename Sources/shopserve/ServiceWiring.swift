@@ -15,10 +15,13 @@ enum ServiceWiring {
         var onDrainStart: (() -> Void)?
         /// The served models; nil when there is no model repository to serve.
         var models: ModelServing?
+        /// PriceService's audit log, closed (queued records written) in `finish`.
+        var priceAudit: PriceAuditLog?
 
         /// After the transport stopped: computes what is still queued, stops the workers, and
         /// logs each model's totals.
         func finish(logger: Logger) {
+            defer { priceAudit?.close() }
             guard let models else { return }
             models.shutdown(.drain)
             logger.info("scheduler drained and stopped")
@@ -34,16 +37,17 @@ enum ServiceWiring {
     }
 
     /// - Throws: `ModelLoadError` when a models directory that was asked for explicitly is
-    ///   not a directory. A missing default `models/` only logs a warning: the server then
+    ///   not a directory; `PricingInputError` when `--price-audit-log` cannot be opened. A missing default `models/` only logs a warning: the server then
     ///   serves without models (every shop method answers UNAVAILABLE).
     static func makeRouter(settings: ServeSettings, logger: Logger) throws -> Wiring {
         let models = try makeModels(settings: settings, logger: logger)
-        let services = makeShopServices(models: models ?? NoModelsLoaded())
+        let priceAudit = try settings.priceAuditLog.map { try PriceAuditLog(destination: .file($0)) } ?? PriceAuditLog()
+        let services = makeShopServices(models: models ?? NoModelsLoaded(), price: PriceServiceOptions(auditLog: priceAudit))
         models?.onChange = { services.refreshModelHealth() }
         services.refreshModelHealth()
         let router = ServiceRouter()
         services.register(in: router)
-        return Wiring(router: router, onDrainStart: { services.beginDraining() }, models: models)
+        return Wiring(router: router, onDrainStart: { services.beginDraining() }, models: models, priceAudit: priceAudit)
     }
 
     private static func makeModels(settings: ServeSettings, logger: Logger) throws -> ModelServing? {

@@ -16,6 +16,8 @@ struct ServeSettings {
     var modelPollInterval: Double?
     /// How many of the newest valid versions of each model stay served.
     var modelVersions: Int
+    /// Where PriceService's audit records go; nil = standard output.
+    var priceAuditLog: String?
     var logFormat: LogFormat
     var logLevel: Logger.Level
 }
@@ -30,7 +32,7 @@ struct SettingsResolver {
         "max-concurrent-streams", "max-header-list-size", "initial-stream-window", "initial-connection-window",
         "max-connections", "idle-timeout", "keepalive-interval", "keepalive-timeout", "max-resets-per-second",
         "max-settings-per-second", "max-pings-per-second", "max-continuation-frames", "max-receive-message-size",
-        "grace-period", "compression", "log-format", "log-level",
+        "grace-period", "compression", "log-format", "log-level", "price-audit-log",
     ]
 
     private var values: [String: (values: [String], source: String)] = [:]
@@ -160,6 +162,7 @@ struct SettingsResolver {
                              modelsDirectory: string("models") ?? Self.bundledModelsDirectory(),
                              modelsDirectoryGiven: string("models") != nil,
                              modelPollInterval: pollSeconds > 0 ? pollSeconds : nil, modelVersions: modelVersions,
+                             priceAuditLog: string("price-audit-log").flatMap { $0 == "-" ? nil : $0 },
                              logFormat: logFormat, logLevel: logLevel)
     }
 

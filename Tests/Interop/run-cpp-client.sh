@@ -5,6 +5,8 @@
 #
 #   Tests/Interop/run-cpp-client.sh PORT|HOST:PORT [client args...]
 #       run every check against shopserve (HOST defaults to 127.0.0.1)
+#   Tests/Interop/run-cpp-client.sh --build
+#       only build the client (tools/test.sh does this before the timed tests)
 #   Tests/Interop/run-cpp-client.sh --against-reference
 #       validate the client itself: start the stock C++ reference server, run
 #       the checks that hold for any gRPC server, stop it
@@ -25,6 +27,11 @@ build_targets() {
   mkdir -p "$build"
   make -s -j"${INTEROP_MAKE_JOBS:-2}" -C "$root/Tests/Interop/cpp" BUILD="$build" "$@" >&2
 }
+
+if [ "$1" = "--build" ]; then
+  build_targets client
+  exit 0
+fi
 
 if [ "$1" = "--against-reference" ]; then
   build_targets client server

@@ -6,7 +6,8 @@ import XCTest
 
 /// An in-process `GRPCServer` for the bench tests that counts what it answers:
 /// - `test.Bench/Count` and `grpc.health.v1.Health/Check` (SERVING) answer every call;
-///   every `failEvery`-th call (server-wide order) fails with `failCode` instead;
+///   every `failEvery`-th call (server-wide order) fails with `failCode` instead, and a
+///   call with metadata `fail-with: N` fails with code N;
 /// - `pause()` holds every answer until `resume()` (an injected stall).
 final class BenchTestServer: @unchecked Sendable {
     let server: GRPCServer
@@ -139,7 +140,9 @@ private final class CountingHandler: ServerCallHandler {
     func receive(message: UnsafeRawBufferPointer) {}
 
     func receiveEnd() {
-        let status = ledger.admit()
+        let admitted = ledger.admit()
+        let status = call.requestMetadata.first("fail-with").flatMap(Int.init).flatMap(GRPCStatus.Code.init(rawValue:))
+            .map { GRPCStatus($0, "failed as the metadata asked") } ?? admitted
         let box = CallBox(call: call)
         let ledger = self.ledger
         ledger.answerWhenRunning {

@@ -28,8 +28,12 @@ final class HardeningTests: XCTestCase {
 
     func testRapidResetIsCut() throws {
         let result = try attack("rapid_reset")
-        // nghttp2's reset rate limiter answers INTERNAL_ERROR; either way the connection is cut.
-        XCTAssertTrue([2, 11].contains(result["goaway"] as? Int ?? -1), "\(result)")
+        // nghttp2's reset rate limiter answers INTERNAL_ERROR, ours ENHANCE_YOUR_CALM; either way
+        // the connection is cut. The server closes while the flood is still arriving, so the
+        // kernel may answer with a TCP reset that discards the GOAWAY before the client reads it.
+        let goaway = result["goaway"] as? Int
+        let closed = (result["closed"] as? Bool) ?? ((result["closed"] as? Int) == 1)
+        XCTAssertTrue(goaway.map { [2, 11].contains($0) } ?? closed, "\(result)")
     }
 
     func testContinuationFloodIsCut() throws {

@@ -75,6 +75,11 @@ final class VectorIndexSearchTests: XCTestCase {
             XCTAssertEqual($0 as? VectorIndexError, .noIVFLists)
         }
         XCTAssertThrowsError(try index.search(Array(vectors[0..<d]), k: -1))
+        XCTAssertThrowsError(try index.search(Array(vectors[0..<d]), k: .max))
+        var slot = SearchHit.none
+        try vectors.withUnsafeBufferPointer { q in  // a huge k on the raw API is refused, not trapped
+            XCTAssertThrowsError(try index.search(queries: q.baseAddress!, count: 2, k: .max, results: &slot, scratch: WorkerWorkspace()))
+        }
         XCTAssertThrowsError(try VectorIndex(vectors: [1, 2, 3], count: 2, dimension: 2))
 
         let empty = try VectorIndex(vectors: [], count: 0, dimension: d)

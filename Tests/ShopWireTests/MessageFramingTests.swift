@@ -71,6 +71,12 @@ final class MessageFramingTests: XCTestCase {
         XCTAssertEqual(try readAll(wire, chunkSizes: [13], encoding: .gzip), messages)
     }
 
+    func testMessagesTooShortToShrinkAreSentUncompressed() throws {
+        let tiny: [UInt8] = Array(repeating: 7, count: 20)
+        let wire = try GRPCFrame.framed(tiny, compressor: GzipCompressor())
+        XCTAssertEqual(wire, [0, 0, 0, 0, 20] + tiny)
+    }
+
     func testCompressedFlagWithoutEncodingIsInternal() throws {
         let wire = try GRPCFrame.framed(try GzipCompressor().compress(Array(repeating: 1, count: 100)))
         var flagged = wire

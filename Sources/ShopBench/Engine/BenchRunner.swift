@@ -120,7 +120,8 @@ public final class BenchRunner: @unchecked Sendable {
                 tick()
                 nextTick = now + 1_000_000_000
             }
-            let wait = min(deadline - now, nextTick > now ? nextTick - now : 0, 1_000_000_000)
+            var wait = min(deadline - now, 1_000_000_000)
+            if tick != nil { wait = min(wait, nextTick > now ? nextTick - now : 0) }
             _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(wait, 1_000_000))))
         }
     }

@@ -69,8 +69,9 @@ public struct BenchStats: Sendable {
         }
     }
 
+    /// Microseconds up to 100 s without resizing (larger values resize it).
     static func makeHistogram() -> Histogram<UInt64> {
-        var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+        var histogram = Histogram<UInt64>(highestTrackableValue: 100_000_000, numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
         return histogram
     }
@@ -82,7 +83,7 @@ public struct SeriesPoint: Sendable {
     public var errors = 0
     /// Microseconds, 2 significant digits (small: there is one per interval).
     public var latency: Histogram<UInt32> = {
-        var histogram = Histogram<UInt32>(numberOfSignificantValueDigits: .two)
+        var histogram = Histogram<UInt32>(highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: .two)
         histogram.autoResize = true
         return histogram
     }()

@@ -41,13 +41,15 @@ final class OpenLoopPacer: @unchecked Sendable {
         return stopped
     }
 
-    private func run(origin: UInt64) {
+    private func run(origin start: UInt64) {
         var next = [Int](repeating: 0, count: workers.count)
+        // Worker w starts w/W of a period late, so the merged schedule is evenly spaced.
+        let origins = periods.indices.map { start + UInt64(periods[$0] * Double($0) / Double(periods.count)) }
         while !isStopped {
             let now = ShopBenchSystem.now()
             var earliest = UInt64.max
             for (index, worker) in workers.enumerated() {
-                let period = periods[index]
+                let period = periods[index], origin = origins[index]
                 if now >= origin {
                     let due = Int(Double(now - origin) / period) + 1 - next[index]
                     if due > 0 {

@@ -84,20 +84,35 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         /// Longest a request may wait for others to join its batch, in microseconds (0: never wait
         /// when a worker is free — the scheduler is work-conserving).
         public var maxQueueDelayMicros: Int
+        /// Most rows waiting in this version's queue (nil: the server default).
+        public var maxQueuedRows: Int?
+        /// Most requests waiting in this version's queue (nil: the server default).
+        public var maxQueuedRequests: Int?
+        /// A request with more rows than this is split across idle workers (nil: the server default).
+        public var splitThresholdRows: Int?
 
-        public init(maxBatchRows: Int = 64, maxQueueDelayMicros: Int = 0) {
+        public init(maxBatchRows: Int = 64, maxQueueDelayMicros: Int = 0, maxQueuedRows: Int? = nil,
+                    maxQueuedRequests: Int? = nil, splitThresholdRows: Int? = nil) {
             self.maxBatchRows = maxBatchRows; self.maxQueueDelayMicros = maxQueueDelayMicros
+            self.maxQueuedRows = maxQueuedRows; self.maxQueuedRequests = maxQueuedRequests
+            self.splitThresholdRows = splitThresholdRows
         }
 
         enum CodingKeys: String, CodingKey {
             case maxBatchRows = "max_batch_rows"
             case maxQueueDelayMicros = "max_queue_delay_us"
+            case maxQueuedRows = "max_queued_rows"
+            case maxQueuedRequests = "max_queued_requests"
+            case splitThresholdRows = "split_threshold_rows"
         }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             maxBatchRows = try c.decodeIfPresent(Int.self, forKey: .maxBatchRows) ?? 64
             maxQueueDelayMicros = try c.decodeIfPresent(Int.self, forKey: .maxQueueDelayMicros) ?? 0
+            maxQueuedRows = try c.decodeIfPresent(Int.self, forKey: .maxQueuedRows)
+            maxQueuedRequests = try c.decodeIfPresent(Int.self, forKey: .maxQueuedRequests)
+            splitThresholdRows = try c.decodeIfPresent(Int.self, forKey: .splitThresholdRows)
         }
     }
 

@@ -14,7 +14,7 @@ struct SearchScratch {
     /// Byte offsets of each piece (64-byte aligned).
     struct Layout {
         let rotatedQueries: Int, queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
-        let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int
+        let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int, sink: Int
         let totalBytes: Int
 
         init(_ s: Shape) {
@@ -36,6 +36,7 @@ struct SearchScratch {
             listQueries = take(s.chunkQueries * s.nprobe * 4)
             gathered = take(s.nprobe > 0 ? VectorIndex.queryTile * s.dimension : 0)
             gatheredScales = take(s.nprobe > 0 ? VectorIndex.queryTile * 4 : 0)
+            sink = take(1)
             totalBytes = offset
         }
     }
@@ -60,6 +61,8 @@ struct SearchScratch {
     /// IVF: the INT8 rows and scales of the queries scored against one list in one kernel call.
     let gathered: UnsafeMutablePointer<Int8>
     let gatheredScales: UnsafeMutablePointer<Float>
+    /// A byte written and never read (see ``TopKHeaps/prefetchRows(_:table:rowBytes:)``).
+    let sink: UnsafeMutablePointer<Int8>
 
     init(layout: Layout, base: UnsafeMutableRawPointer) {
         func at<T>(_ offset: Int, _: T.Type) -> UnsafeMutablePointer<T> { (base + offset).assumingMemoryBound(to: T.self) }
@@ -76,5 +79,6 @@ struct SearchScratch {
         listQueries = at(layout.listQueries, Int32.self)
         gathered = at(layout.gathered, Int8.self)
         gatheredScales = at(layout.gatheredScales, Float.self)
+        sink = at(layout.sink, Int8.self)
     }
 }

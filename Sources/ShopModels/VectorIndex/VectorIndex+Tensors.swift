@@ -27,7 +27,10 @@ extension VectorIndex {
             throw VectorIndexError.invalidArgument("\(queries.count) floats are not whole queries of dimension \(dimension)")
         }
         let queryCount = queries.count / dimension
-        guard k >= 0 else { throw VectorIndexError.invalidArgument("k must be >= 0, got \(k)") }
+        let (slots, overflow) = queryCount.multipliedReportingOverflow(by: k)
+        guard k >= 0, !overflow, slots <= 1 << 26 else {
+            throw VectorIndexError.invalidArgument("k must be >= 0 and queries × k at most 2^26, got k = \(k)")
+        }
         var hits = [SearchHit](repeating: .none, count: queryCount * k)
         try queries.withUnsafeBufferPointer { q in
             try hits.withUnsafeMutableBufferPointer { out in

@@ -18,6 +18,8 @@ public enum DefaultModelKinds {
     public static func register(in registry: ModelKindRegistry) {
         // One line per model kind, e.g.:
         // registry.register(kind: RankModel.kind, factory: RankModel.init(context:))
+        registry.register(kind: DialogueModel.kind, factory: DialogueModel.init(context:))
+        registry.register(kind: PriceModel.kind) { try PriceModel(context: $0) }
         registry.register(kind: ImageSearchModel.kind, factory: ImageSearchModel.init(context:))
     }
 }

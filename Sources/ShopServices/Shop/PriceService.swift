@@ -1,7 +1,16 @@
+import Foundation
+import ShopModels
 import ShopProtoC
 import ShopWire
 
-/// `shop.v1.PriceService`: a recommended price per SKU from a discrete action set (model `price`).
+/// `shop.v1.PriceService`: a recommended price per SKU from a discrete action set (model `price`,
+/// kind `price.dqn`).
+///
+/// Per call: validate → build one feature row per SKU (``PriceFeatures``) → Q-values from the
+/// scheduler → guardrails per SKU (``PriceGuardrails``) → response; every decision gets a UUID
+/// and one audit record (``PriceAuditLog``, written off the reactor). Shadow mode (the request's
+/// flag, or the model's config.json `architecture.shadow_mode`) returns current prices unchanged
+/// and still audits the network's choice.
 enum PriceService {
     static let name = "shop.v1.PriceService"
     static let model = "price"
@@ -11,9 +20,30 @@ enum PriceService {
     static let requestType = ProtoMessageType<Request>(shop__v1__suggest_prices_request__init)
     static let responseType = ProtoMessageType<Shop__V1__SuggestPricesResponse>(shop__v1__suggest_prices_response__init)
 
-    static func make(models: any ModelAvailability) -> ModelBackedService {
-        ModelBackedService(name: name, model: model, methods: [
-            .unary("SuggestPrices", request: requestType, response: responseType, validate: validate),
+    static func make(models: any ModelAvailability, options: PriceServiceOptions = PriceServiceOptions()) -> ModelBackedService {
+        let audit = options.auditLog
+        return ModelBackedService(name: name, model: model, methods: [
+            .scheduled("SuggestPrices", request: requestType, response: responseType, version: \.model_version,
+                       validate: validate) { request, served, responder in
+                let model = try served.model(as: PriceModel.self)
+                let skus = PriceRequestDecoding.skus(request)
+                let builder = PriceResponseBuilder(model: model, modelVersion: "\(served.version)",
+                                                   shadowMode: request.pointee.shadow_mode != 0 || model.shadowModeDefault)
+                var features = [Float](repeating: 0, count: skus.count * PriceFeatures.count)
+                features.withUnsafeMutableBufferPointer { rows in
+                    for (i, sku) in skus.enumerated() {
+                        PriceFeatures.build(sku.state, elasticity: model.ownElasticity,
+                                            into: rows.baseAddress! + i * PriceFeatures.count)
+                    }
+                }
+                try served.compute(rows: skus.count, responder: responder, fill: { input in
+                    features.withUnsafeBytes { input.copyMemory(from: $0) }
+                }) { output, arena in
+                    let decided = try builder.decide(skus, qValues: output)
+                    audit.append(builder.auditRecords(decided, features: features, time: Date()))
+                    return builder.response(decided, in: arena)
+                }
+            },
         ], models: models)
     }
 
@@ -44,6 +74,7 @@ enum PriceService {
             try guardrails(sku.guardrails, "\(field).guardrails")
         }
         try V.string(r.model_version, "model_version", maxBytes: 256)
+        try PriceRequestDecoding.checkFeasible(PriceRequestDecoding.skus(request))
     }
 
     static func guardrails(_ guardrails: UnsafeMutablePointer<Shop__V1__PriceGuardrails>?, _ field: String) throws {

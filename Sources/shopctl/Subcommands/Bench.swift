@@ -128,7 +128,7 @@ struct Bench: ParsableCommand {
     }
 
     private func makePlans(_ requests: BenchRequests) throws -> ([BenchPlan], BenchReport.Settings) {
-        var options = try root.connection.callOptions(defaultTimeout: .seconds(20))
+        var options = try root.connection.callOptions(defaultTimeout: nil)
         for (name, value) in try parsedMetadata() { options.metadata.add(name, value) }
         let stop: BenchPlan.Stop = try total.map { .total($0) } ?? .duration(try DurationText.parse(duration ?? "10s"))
         let warmupDuration = try DurationText.parse(warmup)

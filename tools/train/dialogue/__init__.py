@@ -1,0 +1,174 @@
+"""tools/train/run dialogue: the bilingual (zh-CN/en) customer-service models.
+
+Generates the training corpus (corpus.py, corpus_templates.py) from the demo knowledge base
+(knowledge_base.json, format in docs/dialogue-knowledge-base.md), trains the intent + sentiment
+model and the per-character slot tagger over hashed character n-grams (features.py), reports on
+the hand-written held-out set (heldout.py) in FP32 and in the serving INT8 arithmetic, writes the
+Swift parity fixtures and publishes models/dialogue/<version>/ (kind "dialogue.ngram").
+"""
+import argparse
+import json
+import os
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # tiny matrices: threads only contend on a shared machine
+
+import numpy as np
+
+from ..common.export import publish
+from . import corpus, evaluate, features, heldout
+from .labels import INTENSITIES, INTENTS, SENTIMENTS, SLOTS, TAGS, bio_tags, decode_spans
+from .model import FP32_LAYERS, Bags, BagModel, cross_entropy, sentiment_loss, softmax
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KNOWLEDGE_BASE = os.path.join(HERE, "knowledge_base.json")
+FIXTURES = os.path.join(HERE, "fixtures", "hashing.json")
+TEXT_BUCKETS, TEXT_DIM = 1 << 16, 32
+SLOT_BUCKETS, SLOT_DIM = 1 << 16, 48
+INTENT_HIDDEN, SENTIMENT_HIDDEN, SLOT_HIDDEN = 128, 64, 192
+BARS = {"intent_accuracy": 0.90, "slot_f1": 0.85, "int8_drop": 0.01}
+
+
+def featurize(examples):
+    norms = [features.normalize(e["text"]) for e in examples]
+    text_bags = Bags([features.text_buckets(n, TEXT_BUCKETS) for n in norms])
+    char_rows = [row for n in norms for row in features.slot_buckets(n, SLOT_BUCKETS)]
+    tags = np.array([t for e in examples for t in bio_tags(len(e["text"]), e["spans"])], np.int64)
+    return {
+        "text": text_bags,
+        "intent": np.array([INTENTS.index(e["intent"]) for e in examples]),
+        "sentiment": np.array([SENTIMENTS.index(e["sentiment"]) for e in examples]),
+        "intensity": np.array([INTENSITIES.index(e["intensity"]) for e in examples]),
+        "chars": Bags(char_rows), "tags": tags,
+        "lengths": [len(e["text"]) for e in examples],
+        "texts": [e["text"] for e in examples],
+    }
+
+
+def train(model, bags, targets_of, epochs, batch, lr, rng, label):
+    n = len(bags)
+    started = time.time()
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        total, steps = 0.0, 0
+        for start in range(0, n, batch):
+            rows = order[start:start + batch]
+            total += model.train_step(bags.subset(rows), targets_of(rows), lr * (0.5 ** epoch))
+            steps += 1
+        print(f"  {label} epoch {epoch + 1}/{epochs}: loss {total / steps:.4f} ({time.time() - started:.0f} s)", flush=True)
+
+
+def predict(text_model, slot_model, data, int8):
+    _, outs = text_model.forward(data["text"], int8=int8)
+    intent_probs = softmax(outs["intent"][1])
+    sentiment_logits = outs["sentiment"][1]
+    _, slot_outs = slot_model.forward(data["chars"], int8=int8)
+    tag_ids = slot_outs["slot"][1].argmax(axis=1)
+    spans, offset = [], 0
+    for length in data["lengths"]:
+        spans.append(decode_spans(tag_ids[offset:offset + length], data["texts"][len(spans)]))
+        offset += length
+    return intent_probs.argmax(1), sentiment_logits[:, :3].argmax(1), sentiment_logits[:, 3:].argmax(1), spans
+
+
+def report(name, text_model, slot_model, data, examples, int8):
+    intents, labels, intensities, spans = predict(text_model, slot_model, data, int8)
+    truth_spans = [e["spans"] for e in examples]
+    metrics = {
+        "intent_accuracy": evaluate.accuracy(data["intent"], intents),
+        "intent_macro_f1": evaluate.macro_f1(data["intent"], intents, len(INTENTS)),
+        "slot_f1": evaluate.span_f1(truth_spans, spans),
+        "sentiment_accuracy": evaluate.accuracy(data["sentiment"], labels),
+        "intensity_accuracy": evaluate.accuracy(data["intensity"][data["sentiment"] != 1], intensities[data["sentiment"] != 1]),
+    }
+    print(f"  {name:<14}" + "  ".join(f"{k} {v:.3f}" for k, v in metrics.items()), flush=True)
+    return metrics, intents, spans
+
+
+def config():
+    return {
+        "description": "bilingual customer-service intent, slot and sentiment models over hashed character n-grams",
+        "architecture": {
+            "features": {"normalization": "per-code-point NFKC, lower-case, white-space to U+0020 (features.py)",
+                         "hash": "fnv1a32(seed u32 little-endian ++ utf8(ngram)) & (buckets-1)",
+                         "text_buckets": TEXT_BUCKETS, "text_orders": list(features.TEXT_ORDERS),
+                         "slot_buckets": SLOT_BUCKETS, "slot_features_per_char": features.SLOT_FEATURES_PER_CHAR},
+            "intents": INTENTS, "slots": SLOTS, "slot_tags": TAGS, "sentiments": SENTIMENTS, "intensities": INTENSITIES,
+            "text": {"dim": TEXT_DIM, "intent_hidden": INTENT_HIDDEN, "sentiment_hidden": SENTIMENT_HIDDEN},
+            "slot": {"dim": SLOT_DIM, "hidden": SLOT_HIDDEN},
+            "knowledge_base": "knowledge_base.json",
+        },
+        "inputs": [{"name": "text", "dtype": "UTF8", "shape": [-1]}],
+        "outputs": [{"name": "intent", "dtype": "F32", "shape": [-1, len(INTENTS)]},
+                    {"name": "sentiment", "dtype": "F32", "shape": [-1, 6]},
+                    {"name": "slot_tags", "dtype": "F32", "shape": [-1, len(TAGS)]}],
+        "batching": {"max_batch_rows": 64, "max_queue_delay_us": 0},
+    }
+
+
+def main(argv) -> int:
+    parser = argparse.ArgumentParser(prog="tools/train/run dialogue", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=20240519)
+    parser.add_argument("--examples", type=int, default=24000, help="generated training examples")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--outside-share", type=float, default=0.5, help="share of 'O' characters the tagger trains on")
+    parser.add_argument("--version", type=int, default=1)
+    parser.add_argument("--models", help="model repository root (default: the repository's models/)")
+    parser.add_argument("--no-publish", action="store_true", help="train and report only")
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(args.seed)
+    with open(KNOWLEDGE_BASE, encoding="utf-8") as file:
+        kb = json.load(file)
+    started = time.time()
+    train_examples = corpus.generate(kb, args.examples, args.seed)
+    held_out = heldout.examples()
+    print(f"dialogue: {len(train_examples)} generated training examples, {len(held_out)} hand-written held-out", flush=True)
+    print(f"held-out lines whose nearest training template shares >= 40% of its character bigrams: "
+          f"{heldout.near_template_count(corpus.all_templates())} of {len(held_out)}", flush=True)
+    train_data, held_data = featurize(train_examples), featurize(held_out)
+
+    text_model = BagModel("text", TEXT_BUCKETS, TEXT_DIM,
+                          {"intent": [INTENT_HIDDEN, len(INTENTS)], "sentiment": [SENTIMENT_HIDDEN, 6]}, args.seed)
+    train(text_model, train_data["text"],
+          lambda rows: {"intent": cross_entropy(train_data["intent"][rows]),
+                        "sentiment": sentiment_loss(train_data["sentiment"][rows], train_data["intensity"][rows])},
+          args.epochs, 128, 0.006, rng, "intent+sentiment")
+    slot_model = BagModel("slot", SLOT_BUCKETS, SLOT_DIM, {"slot": [SLOT_HIDDEN, len(TAGS)]}, args.seed + 1)
+    # Every character inside a slot, and a third of the others (most characters are "O").
+    tags = train_data["tags"]
+    positions = np.flatnonzero((tags != 0) | (rng.random(len(tags)) < args.outside_share))
+    chars = train_data["chars"].subset(positions)
+    train(slot_model, chars, lambda rows: {"slot": cross_entropy(tags[positions[rows]])},
+          args.epochs, 512, 0.008, rng, f"slot tagger ({len(positions)} characters)")
+
+    print("held-out (hand-written, not from the training templates):")
+    fp32, intents, spans = report("FP32", text_model, slot_model, held_data, held_out, int8=False)
+    int8, _, _ = report("INT8", text_model, slot_model, held_data, held_out, int8=True)
+    for e, predicted, found in zip(held_out, intents, spans):
+        if INTENTS[predicted] != e["intent"] or set(found) != set(map(tuple, e["spans"])):
+            print(f"    miss: {e['text']!r}: {INTENTS[predicted]} (want {e['intent']}), "
+                  f"{[(e['text'][s:t], n) for s, t, n in found]}")
+    drops = {k: fp32[k] - int8[k] for k in fp32}
+    print("  INT8 - FP32: " + "  ".join(f"{k} {-v:+.3f}" for k, v in drops.items()))
+    ok = (int8["intent_accuracy"] >= BARS["intent_accuracy"] and int8["slot_f1"] >= BARS["slot_f1"]
+          and max(drops.values()) <= BARS["int8_drop"])
+    print(f"bars (intent acc >= {BARS['intent_accuracy']}, slot F1 >= {BARS['slot_f1']}, INT8 within 1 point): "
+          f"{'met' if ok else 'NOT met'}; {time.time() - started:.0f} s")
+
+    os.makedirs(os.path.dirname(FIXTURES), exist_ok=True)
+    features.write_fixtures(FIXTURES, TEXT_BUCKETS, SLOT_BUCKETS)
+    if args.no_publish:
+        return 0 if ok else 1
+    tensors = {**text_model.params, **slot_model.params}
+    kwargs = {"models_root": args.models} if args.models else {}
+    final, written = publish("dialogue", tensors, kind="dialogue.ngram", config=config(),
+                             embeddings=["text.embedding", "slot.embedding"], keep_fp32=list(FP32_LAYERS),
+                             side_files={"knowledge_base.json": KNOWLEDGE_BASE}, version=args.version, replace=True, **kwargs)
+    published = {k: (written[k], written[k + ".scale"]) for k in tensors if tensors[k].ndim == 2 and k not in FP32_LAYERS}
+    _, outs = text_model.forward(held_data["text"], int8=True, quantized=published)
+    _, int8_outs = text_model.forward(held_data["text"], int8=True)
+    assert np.array_equal(outs["intent"][1], int8_outs["intent"][1]), "published tensors differ from the evaluated INT8 model"
+    print(f"published {final} ({sum(os.path.getsize(os.path.join(final, f)) for f in os.listdir(final)) / 1e6:.1f} MB)")
+    return 0 if ok else 1
