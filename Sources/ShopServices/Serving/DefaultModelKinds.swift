@@ -22,5 +22,6 @@ public enum DefaultModelKinds {
         registry.register(kind: PriceModel.kind) { try PriceModel(context: $0) }
         registry.register(kind: RecallModel.kind, factory: RecallModel.init(context:))
         registry.register(kind: RankModel.kind, factory: RankModel.init(context:))
+        registry.register(kind: ImageSearchModel.kind, factory: ImageSearchModel.init(context:))
     }
 }
