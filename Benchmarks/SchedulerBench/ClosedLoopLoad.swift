@@ -1,3 +1,4 @@
+import ShopModels
 import Foundation
 import ShopScheduler
 

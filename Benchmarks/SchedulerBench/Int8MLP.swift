@@ -1,3 +1,4 @@
+import ShopModels
 import ShopKernels
 import ShopScheduler
 
@@ -81,19 +82,8 @@ final class Int8MLP: BatchModel, @unchecked Sendable {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so runs use the same weights.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
+    /// A uniform float in `range` from the next 24 random bits.
     mutating func nextFloat(in range: ClosedRange<Float>) -> Float {
         let unit = Float(next() >> 40) / Float(1 << 24)
         return range.lowerBound + unit * (range.upperBound - range.lowerBound)

@@ -1,3 +1,4 @@
+import ShopModels
 import ShopScheduler
 
 /// Times `model.run` directly on this thread (no scheduler) for a batch of `rows`, best of

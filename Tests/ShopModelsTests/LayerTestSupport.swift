@@ -5,8 +5,6 @@ import XCTest
 // Shared helpers of the Layer*Tests: random data, the reference INT8 arithmetic of
 // tools/quantize_lib/quantization.py, and running a layer on Swift arrays.
 
-extension SplitMix64: RandomNumberGenerator {}
-
 extension SplitMix64 {
     mutating func floats(_ count: Int, _ range: ClosedRange<Float> = -1...1) -> [Float] {
         (0..<count).map { _ in Float.random(in: range, using: &self) }
