@@ -47,13 +47,9 @@ bin=$(swift build -c release --show-bin-path)
 read -r -a shopserve_args <<<"${SHOPSERVE_ARGS-"--reactors 1 --workers 1"}"
 version=$(ls models/rank | sort -n | tail -1)
 
-work=$(mktemp -d)
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  server_pid=
-}
-trap 'stop_server; rm -rf "$work"' EXIT
+work=$(mktemp -d) bench_name=bench-scheduler-e2e
+. tools/lib/bench-server.sh
+bench_server_cleanup_on_exit
 
 # One model repository per mode: the bundled rank model with only its batching settings changed.
 make_repository() { # mode max_batch_rows
@@ -72,23 +68,14 @@ make_repository single "$candidates"
 make_repository batched $((candidates * batch_requests))
 
 run_mode() { # mode
-  taskset -c "$server_core" "$bin/shopserve" --listen 127.0.0.1:0 --models "$work/$1" --model-poll-interval 0 \
-    "${shopserve_args[@]}" >"$work/$1.server.log" 2>&1 &
-  server_pid=$!
-  local address=
-  for _ in $(seq 300); do
-    address=$(sed -n 's/.*listening on \([^ ]*:[0-9]*\).*/\1/p' "$work/$1.server.log" | head -1)
-    [ -n "$address" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$address" ] || { echo "bench-scheduler-e2e: shopserve did not start; log:" >&2; cat "$work/$1.server.log" >&2; exit 1; }
+  bench_server_start "$1" "$bin/shopserve" --listen 127.0.0.1:0 --models "$work/$1" --model-poll-interval 0 \
+    "${shopserve_args[@]}"
   echo "== $1: shopserve on core $server_core (${shopserve_args[*]}), shopctl on core $load_core"
   taskset -c "$load_core" "$bin/shopctl" --target "$address" bench --workload "rank:candidates=$candidates" \
     --models "$work/$1" --concurrency "$concurrency" --connections 4 --threads 1 \
     --duration "${duration}s" --warmup "${warmup}s" --format json >"$work/$1.json" 2>"$work/$1.err" || {
     echo "bench-scheduler-e2e: shopctl bench failed:" >&2; cat "$work/$1.err" "$work/$1.json" >&2; exit 1; }
-  stop_server
+  bench_server_stop
 }
 run_mode single
 run_mode batched

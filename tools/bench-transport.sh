@@ -59,45 +59,17 @@ for bin in "$cpp_build/reference_server" "$cpp_build/interop_client" "$shopserve
   [ -x "$bin" ] || { echo "bench-transport: $bin is missing (run without --skip-build)" >&2; exit 2; }
 done
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+work=$(mktemp -d) bench_name=bench-transport
+. tools/lib/bench-server.sh
+bench_server_cleanup_on_exit
 # One gRPC message: compressed-flag 0, length 0 (an empty HealthCheckRequest).
 printf '\x00\x00\x00\x00\x00' >"$work/check.bin"
-
-# start_server NAME COMMAND...: starts it pinned to the server core and sets
-# server_pid and address from its "listening on HOST:PORT" line.
-start_server() {
-  local name=$1; shift
-  taskset -c "$server_core" "$@" >"$work/$name.server.log" 2>&1 &
-  server_pid=$!
-  address=
-  for _ in $(seq 300); do
-    address=$(sed -n 's/.*listening on \([^ ]*:[0-9]*\).*/\1/p' "$work/$name.server.log" | head -1)
-    [ -n "$address" ] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "bench-transport: $name did not report 'listening on' within 30 s; log:" >&2
-  cat "$work/$name.server.log" >&2
-  exit 1
-}
 
 # show_server_log NAME: what the server wrote (after a failure; a crash report
 # starts with its cause, so the head is what matters).
 show_server_log() {
   echo "--- $1 server output (first 80 lines):" >&2
   head -n 80 "$work/$1.server.log" >&2
-}
-
-stop_server() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
 }
 
 # verify NAME: the server answers Check("") with SERVING to a stock client.
@@ -124,13 +96,13 @@ measure() {
   grep -E '^(finished in|requests:|status codes:)' "$work/$name.h2load" | sed 's/^/   /'
 }
 
-start_server reference "$cpp_build/reference_server" --listen 127.0.0.1:0
+bench_server_start reference "$cpp_build/reference_server" --listen 127.0.0.1:0
 measure reference
-stop_server
+bench_server_stop
 
-start_server shopserve "$shopserve_bin" --listen 127.0.0.1:0 "${shopserve_args[@]}"
+bench_server_start shopserve "$shopserve_bin" --listen 127.0.0.1:0 "${shopserve_args[@]}"
 measure shopserve
-stop_server
+bench_server_stop
 
 python3 - "$work" <<'PY'
 import re, sys
