@@ -73,6 +73,19 @@ public final class ServedModel: @unchecked Sendable {
     public func compute(rows: Int, context: AnyObject? = nil, call: ServerCall,
                         fill: (UnsafeMutableRawBufferPointer) throws -> Void,
                         completion: @escaping (Result<UnsafeRawBufferPointer, GRPCStatus>) -> Void) throws {
+        try compute(rows: rows, context: context, call: call, fill: fill, digest: { $0 }, completion: completion)
+    }
+
+    /// `compute` with a `digest` step that runs on the compute worker that finished the rows,
+    /// before the hop back to the owning thread: per-call post-processing that grows with the
+    /// request (sorting, re-ranking) belongs there, off the reactor. `digest` gets the output
+    /// rows (valid only during it and during `completion`), must not touch the call or its
+    /// arena, and runs only for a computation that succeeded; `completion` then runs on the
+    /// owning thread with its result.
+    public func compute<Digest>(rows: Int, context: AnyObject? = nil, call: ServerCall,
+                                fill: (UnsafeMutableRawBufferPointer) throws -> Void,
+                                digest: @escaping (UnsafeRawBufferPointer) -> Digest,
+                                completion: @escaping (Result<Digest, GRPCStatus>) -> Void) throws {
         guard let handle = served.handle, let pool = served.buffers else {
             throw GRPCStatus(.internal, "model '\(queueName)' (kind '\(config.kind)') does not run batches")
         }
@@ -89,7 +102,8 @@ public final class ServedModel: @unchecked Sendable {
             throw error
         }
         let executor = call.executor
-        let deliver = Delivery(call: call, served: self, buffers: buffers, pool: pool, rows: rows, completion: completion)
+        let deliver = Delivery(call: call, served: self, buffers: buffers, pool: pool, rows: rows, digest: digest,
+                               completion: completion)
         let token = CancellationToken()
         let alreadyCancelled = cancellation.withLock { state in
             if !state.cancelled && rows > 0 { state.pending[ObjectIdentifier(token)] = token }
@@ -103,6 +117,7 @@ public final class ServedModel: @unchecked Sendable {
         let deadline = call.deadline.map { MonotonicDeadline(uptimeNanoseconds: $0.uptimeNanoseconds) } ?? .never
         let request = ComputeRequest(rows: rows, buffers: buffers, deadline: deadline, priority: priority,
                                      cancellation: token, context: context) { outcome in
+            deliver.digestOutput(after: outcome)   // on the worker
             executor.execute { deliver.run(outcome) }
         }
         scheduler.submit(request, to: handle)
@@ -134,25 +149,38 @@ public final class ServedModel: @unchecked Sendable {
         }
     }
 
-    /// One computation's way back: on the owning thread, return the buffers to the pool after
-    /// the completion has read them, and map the outcome to a status.
-    private final class Delivery: @unchecked Sendable {
+    /// One computation's way back: the digest on the worker, then on the owning thread return
+    /// the buffers to the pool after the completion has read them, and map the outcome to a status.
+    private final class Delivery<Digest>: @unchecked Sendable {
         let call: ServerCall
         let served: ServedModel
         let buffers: RowBuffers
         let pool: RowBufferPool
         let rows: Int
-        let completion: (Result<UnsafeRawBufferPointer, GRPCStatus>) -> Void
+        let digest: (UnsafeRawBufferPointer) -> Digest
+        let completion: (Result<Digest, GRPCStatus>) -> Void
         var token: CancellationToken?
+        /// Written by `digestOutput` on the worker before the hop that runs `run`.
+        private var digested: Digest?
 
         init(call: ServerCall, served: ServedModel, buffers: RowBuffers, pool: RowBufferPool, rows: Int,
-             completion: @escaping (Result<UnsafeRawBufferPointer, GRPCStatus>) -> Void) {
+             digest: @escaping (UnsafeRawBufferPointer) -> Digest,
+             completion: @escaping (Result<Digest, GRPCStatus>) -> Void) {
             self.call = call
             self.served = served
             self.buffers = buffers
             self.pool = pool
             self.rows = rows
+            self.digest = digest
             self.completion = completion
+        }
+
+        private var output: UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: buffers.output[0..<(rows * pool.outputRowBytes)])
+        }
+
+        func digestOutput(after outcome: ComputeOutcome) {
+            if case .ok = outcome { digested = digest(output) }
         }
 
         func run(_ outcome: ComputeOutcome) {
@@ -165,7 +193,7 @@ public final class ServedModel: @unchecked Sendable {
                 }
                 completion(.failure(status))
             } else {
-                completion(.success(UnsafeRawBufferPointer(rebasing: buffers.output[0..<(rows * pool.outputRowBytes)])))
+                completion(.success(digested ?? digest(output)))
             }
         }
     }

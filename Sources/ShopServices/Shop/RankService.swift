@@ -9,7 +9,8 @@ import Glibc
 /// `shop.v1.RankService`: CTR/CVR scores and order for candidates (model `rank`, kind
 /// `rank.mmoe`). Known candidates become scheduler rows (batched with concurrent calls), the
 /// behaviour sequence and context travel as the request's ``RankContext``; scores are combined,
-/// ordered, optionally MMR re-ranked and unknown candidates placed on the call's thread.
+/// ordered, optionally MMR re-ranked and unknown candidates placed on the compute worker that
+/// finished the rows (`digest`); the response is built on the call's thread.
 enum RankService {
     static let name = "shop.v1.RankService"
     static let model = "rank"
@@ -74,7 +75,9 @@ enum RankService {
         try served.compute(rows: known.count, context: context, responder: responder, fill: { input in
             let ids = input.bindMemory(to: Int32.self)
             for (i, index) in known.enumerated() { ids[i] = rows[index]! }
-        }) { output, arena in
+        }, digest: { output in
+            // On the compute worker: scores, order and MMR grow with the candidates (MMR with
+            // top_n = n is O(n²)), so they stay off the reactor.
             let values = output.bindMemory(to: Float.self)
             var scored = RankedCandidates(count: candidates.count)
             for (i, index) in known.enumerated() {
@@ -89,8 +92,10 @@ enum RankService {
                 }
             }
             if !dropUnknown { order += candidates.indices.filter { rows[$0] == nil } }
-            return response(order: order, candidates: candidates, scored: scored, knownRows: rows,
-                            unknownCount: candidates.count - known.count, version: served.version, in: arena)
+            return (order: order, scored: scored)
+        }) { ranked, arena in
+            response(order: ranked.order, candidates: candidates, scored: ranked.scored, knownRows: rows,
+                     unknownCount: candidates.count - known.count, version: served.version, in: arena)
         }
     }
 
