@@ -26,6 +26,43 @@ import Testing
         #expect(result.floats == [2, 6, 6, 12])
     }
 
+    @Test func digestRunsOnTheComputeWorkerAndTheCompletionOnTheOwningThread() throws {
+        let fixture = try ServingFixture()
+        let served = try served(fixture)
+        let call = RecordingCall("test.Service", "M")
+        let owner = pthread_self()
+        let digestThread = Locked<pthread_t?>(nil)
+        var delivered: Result<[Float], GRPCStatus>?
+        var completionOnOwner = false
+        try served.compute(rows: 2, call: call, fill: fill([1, 2, 3, 4]), digest: { output in
+            digestThread.withLock { $0 = pthread_self() }
+            return Array(output.bindMemory(to: Float.self)).sorted(by: >)
+        }) { result in
+            completionOnOwner = pthread_equal(pthread_self(), owner) != 0
+            delivered = result
+        }
+        #expect(eventually(call) { delivered != nil })
+        #expect(try delivered?.get() == [12, 6, 6, 2])
+        #expect(completionOnOwner, "the completion runs from the call's executor")
+        let worker = try #require(digestThread.withLock { $0 })
+        #expect(pthread_equal(worker, owner) == 0, "the digest runs on the compute worker")
+    }
+
+    @Test func digestDoesNotRunForAFailedComputation() throws {
+        let fixture = try ServingFixture()
+        let served = try served(fixture)
+        let call = RecordingCall("test.Service", "M")
+        call.deadline = Deadline(uptimeNanoseconds: Deadline.now().uptimeNanoseconds - 1)
+        let digests = Locked(0)
+        var delivered: Result<Int, GRPCStatus>?
+        try served.compute(rows: 1, call: call, fill: fill([1, 1]), digest: { _ in digests.withLock { $0 += 1; return $0 } }) {
+            delivered = $0
+        }
+        #expect(eventually(call) { delivered != nil })
+        #expect(throws: GRPCStatus.self) { try delivered?.get() }
+        #expect(digests.withLock { $0 } == 0)
+    }
+
     @Test func rowBuffersAreReusedAcrossCalls() throws {
         let fixture = try ServingFixture()
         let served = try served(fixture)
