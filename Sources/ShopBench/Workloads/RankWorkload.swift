@@ -10,7 +10,7 @@ public struct RankWorkload: WorkloadGenerator {
     private var sampler: SideFileSampler
 
     public init(parameters: WorkloadParameters, models: URL) throws {
-        let candidates = try parameters.int("candidates", default: 100, range: 1...10_000)
+        let candidates = try parameters.int("candidates", default: 100, range: 1...2000)
         let behavior = try parameters.int("behavior", default: 20, range: 0...1000)
         var draws = [FieldDraw(field: "user_id", file: "users.json"),
                      FieldDraw(field: "candidate_item_ids", file: "items.json", count: candidates)]
