@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import PACKAGE_ROOT
+from conftest import PACKAGE_ROOT, ServerProcess
 from test_shopctl_bench import bench, validate
 
 MODELS = PACKAGE_ROOT / "models"
@@ -29,26 +29,13 @@ WORKLOADS = [
 
 
 @pytest.fixture(scope="module")
-def model_server(start_server):
+def model_server():
+    """One server for every workload, serving the same repository the generators read."""
     if not all((MODELS / name).is_dir() for name in ("recall", "rank", "price", "image_search", "dialogue")):
         pytest.skip("the bundled models/ repository is incomplete")
-    return start_server("--models", str(MODELS), "--model-poll-interval", "0")
-
-
-@pytest.fixture(scope="module")
-def start_server():
-    # Module-scoped twin of conftest's factory: one model-serving server for every workload.
-    from conftest import ServerProcess
-    started = []
-
-    def start(*args):
-        process = ServerProcess(*args)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.kill()
+    process = ServerProcess("--models", str(MODELS), "--model-poll-interval", "0")
+    yield process
+    process.kill()
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)

@@ -8,7 +8,7 @@ import Foundation
 public struct DialogueWorkload: WorkloadGenerator {
     public static let name = "dialogue"
     public static let method: String? = "shop.v1.DialogueService/Converse"
-    public static let usage = "dialogue[:locale=en|zh-CN|any,version=V,seed=S] (models/dialogue/<v>/knowledge_base.json)"
+    public static let usage = "dialogue[:locale=en|zh-CN]  turns over models/dialogue's knowledge base"
 
     private let locales: [String]
     private let knowledge: DialogueKnowledge

@@ -8,8 +8,7 @@ import Foundation
 public struct ImageSearchWorkload: WorkloadGenerator {
     public static let name = "image_search"
     public static let method: String? = "shop.v1.ImageSearchService/Search"
-    public static let usage = "image_search[:format=png|jpeg|any,mode=exact|ivf|default,limit=10,nprobe=0,version=V,seed=S] "
-        + "(models/image_search/<v>/queries.json)"
+    public static let usage = "image_search[:format=png|jpeg,mode=exact|ivf,limit=10,nprobe=N]  test images"
 
     /// The request field of each `format=` choice.
     static let formatFields = ["png": "png_image", "jpeg": "jpeg_image"]

@@ -9,7 +9,7 @@ import Foundation
 public struct PriceWorkload: WorkloadGenerator {
     public static let name = "price"
     public static let method: String? = "shop.v1.PriceService/SuggestPrices"
-    public static let usage = "price[:skus=10,jitter=5,version=V,seed=S] (models/price/<v>/parity.json cases, demand.json brands)"
+    public static let usage = "price[:skus=10,jitter=5]  market states of models/price (parity.json)"
 
     private let cases: [[String: Any]]
     private let brands: [String]

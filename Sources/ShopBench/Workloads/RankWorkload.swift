@@ -6,7 +6,7 @@ import Foundation
 public struct RankWorkload: WorkloadGenerator {
     public static let name = "rank"
     public static let method: String? = "shop.v1.RankService/Rank"
-    public static let usage = "rank[:candidates=100,behavior=20,version=V,seed=S] (models/rank/<v>/users.json, items.json)"
+    public static let usage = "rank[:candidates=100,behavior=20]  users and items of models/rank"
     private var sampler: SideFileSampler
 
     public init(parameters: WorkloadParameters, models: URL) throws {

@@ -5,7 +5,7 @@ import Foundation
 public struct RecallWorkload: WorkloadGenerator {
     public static let name = "recall"
     public static let method: String? = "shop.v1.RecallService/Recall"
-    public static let usage = "recall[:recent=10,limit=200,version=V,seed=S] (models/recall/<v>/users.json, items.json)"
+    public static let usage = "recall[:recent=10,limit=200]  users and items of models/recall"
     private var sampler: SideFileSampler
 
     public init(parameters: WorkloadParameters, models: URL) throws {
