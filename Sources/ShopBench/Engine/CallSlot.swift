@@ -15,7 +15,13 @@ final class CallSlot: ClientCallDelegate {
     /// True from `start` until the call finished.
     var busy = false
 
-    init(worker: LoadWorker) { self.worker = worker }
+    /// Index of the worker's connection this slot's calls use; nil: the next in rotation.
+    let connection: Int?
+
+    init(worker: LoadWorker, connection: Int?) {
+        self.worker = worker
+        self.connection = connection
+    }
 
     /// Only statuses count: the call skips collecting response metadata.
     var wantsResponseMetadata: Bool { false }
