@@ -67,8 +67,10 @@ final class BundledWorkloadTests: XCTestCase {
                 XCTAssertTrue(brands.contains(String(id[..<id.lastIndex(of: "-")!])), id)
                 let price = try XCTUnwrap(sku["currentPrice"] as? Double)
                 XCTAssertTrue(prices.contains(price), "jitter=0 keeps the parity price \(price)")
-                XCTAssertLessThanOrEqual(sku["unitCost"] as? Double ?? 0, price)
-                XCTAssertLessThanOrEqual((sku["recentDailySales"] as? [Any])?.count ?? 0, 90, "the service's limit")
+                let cost = try XCTUnwrap(sku["unitCost"] as? Double)
+                XCTAssertTrue(0 < cost && cost < price, "realistic states only: \(sku)")
+                XCTAssertGreaterThan(sku["competitorPrice"] as? Double ?? 0, 0)
+                XCTAssertTrue((7...90).contains((sku["recentDailySales"] as? [Any])?.count ?? 0), "\(sku)")
             }
         }
         let jittered = try decodedRequests("price:skus=5", count: 5).flatMap { $0["skus"] as! [[String: Any]] }
