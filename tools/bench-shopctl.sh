@@ -9,8 +9,8 @@
 #     --warmup S       warm-up seconds before each measurement (default 2)
 #     --clients N      connections (default 4)
 #     --streams N      concurrent calls per connection (default 16; shopctl gets
-#                      --concurrency N*clients spread round-robin over its connections)
-#     --rounds N       rounds of h2load + shopctl, in ABBA order (default 2)
+#                      --concurrency N*clients, N call slots on each connection)
+#     --rounds N       rounds of h2load + shopctl, in ABBA order (default 4)
 #     --server-core C  core shopserve is pinned to (default 0)
 #     --load-core C    core the load generator is pinned to (default 1)
 #     --skip-build     use the release binaries already built
@@ -26,7 +26,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-duration=10 warmup=2 clients=4 streams=16 rounds=2 server_core=0 load_core=1 skip_build=0
+duration=10 warmup=2 clients=4 streams=16 rounds=4 server_core=0 load_core=1 skip_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
