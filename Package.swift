@@ -49,7 +49,7 @@ let package = Package(
             "ShopWire", "ShopProtoC", "CNGHTTP2", "COpenSSL", "CShopSys", "CProtobufC",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
-        ]),
+        ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),  // per-call hot path (shopctl bench)
         // Model repository (safetensors mmap, versions, reload), layers, vector index, models.
         .target(name: "ShopModels", dependencies: [
             "ShopKernels", "ShopScheduler", "COpenSSL",
@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "ShopBench", dependencies: [
             "ShopClient", "ShopWire", "CShopSys",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ]),
+        ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .executableTarget(name: "shopctl", dependencies: [
             "ShopClient", "ShopWire", "ShopProtoC", "ShopBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

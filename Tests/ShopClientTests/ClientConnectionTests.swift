@@ -33,6 +33,26 @@ final class ClientConnectionTests: XCTestCase {
         XCTAssertEqual(response.trailers.first("x-deadline-ms"), "-1", "no deadline was set")
     }
 
+    func testEachCallSendsItsOwnHeadersWhenOptionsAlternateOnOneConnection() async {
+        // The connection reuses the prepared header fields of its last (method, options):
+        // a call with other metadata, a deadline or another method must not inherit them.
+        for round in 0..<3 {
+            for color in ["red", "green"] {
+                var options = CallOptions(timeout: color == "green" ? .seconds(20) : nil)
+                options.metadata.add("x-echo-color", "\(color)-\(round)")
+                let response = await connection.unary(Self.unaryPath, request: [UInt8(round)], options: options)
+                XCTAssertEqual(response.status.code, .ok, "\(response.status)")
+                XCTAssertEqual(response.headers.first("x-echo-color"), "\(color)-\(round)")
+                XCTAssertEqual(response.trailers.first("x-deadline-ms") == "-1", color == "red")
+            }
+            let plain = await connection.unary(Self.unaryPath, request: [9])
+            XCTAssertNil(plain.headers.first("x-echo-color"))
+            XCTAssertEqual(plain.message, [9])
+            let missing = await connection.unary(MethodPath(service: "test.Probe", method: "Missing"), request: [])
+            XCTAssertEqual(missing.status.code, .unimplemented)
+        }
+    }
+
     func testEmptyRequestMessage() async {
         let response = await connection.unary(Self.unaryPath, request: [])
         XCTAssertEqual(response.status.code, .ok)

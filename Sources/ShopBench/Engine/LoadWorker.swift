@@ -66,7 +66,11 @@ final class LoadWorker: @unchecked Sendable {
         self.quota = share.quota
         self.requestCursor = index % plan.requests.count
         self.onDone = onDone
-        slots = (0..<share.slots).map { _ in CallSlot(worker: self) }
+        // With at least one slot per connection, each slot keeps to one connection (calls per
+        // connection stay even, and a finished call's successor goes out with the other
+        // writes of that connection); with fewer slots, calls rotate over the connections.
+        let bind = share.slots >= connections.count
+        slots = (0..<share.slots).map { CallSlot(worker: self, connection: bind ? $0 % connections.count : nil) }
         idleSlots = slots
     }
 
@@ -222,9 +226,14 @@ final class LoadWorker: @unchecked Sendable {
         let request = requests[requestCursor]
         requestCursor += 1
         if requestCursor == requests.count { requestCursor = 0 }
-        let connection = connections[connectionCursor]
-        connectionCursor += 1
-        if connectionCursor == connections.count { connectionCursor = 0 }
+        let connection: ClientConnection
+        if let bound = slot.connection {
+            connection = connections[bound]
+        } else {
+            connection = connections[connectionCursor]
+            connectionCursor += 1
+            if connectionCursor == connections.count { connectionCursor = 0 }
+        }
         slot.startNanoseconds = intended
         slot.measured = measured
         slot.bytesSent = request.count + 5

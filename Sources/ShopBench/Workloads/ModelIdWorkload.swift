@@ -6,7 +6,7 @@ import Foundation
 public struct ModelIdWorkload: WorkloadGenerator {
     public static let name = "ids"
     public static let method: String? = nil
-    public static let usage = "ids:model=M,file=F,field=X[,count=N,version=V,seed=S]"
+    public static let usage = "ids:model=M,file=F,field=X[,count=N]  any side file of any model"
     private var sampler: SideFileSampler
 
     public init(parameters: WorkloadParameters, models: URL) throws {

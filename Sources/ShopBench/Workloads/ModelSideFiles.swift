@@ -23,18 +23,32 @@ public struct ModelSideFiles {
         }
     }
 
-    /// The values of side file `name`.
-    public func values(_ name: String) throws -> [Any] {
+    /// The parsed JSON of side file `name`.
+    public func json(_ name: String) throws -> Any {
         let url = directory.appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw WorkloadError("cannot read side file \(url.path)")
         }
-        let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            return try JSONSerialization.jsonObject(with: data)
         } catch {
             throw WorkloadError("side file \(url.path) is not JSON: \(error.localizedDescription)")
         }
+    }
+
+    /// The objects of array `member` of side file `name` (`{"member": [{...}, ...]}`).
+    public func objects(_ name: String, member: String) throws -> [[String: Any]] {
+        let objects = ((try json(name) as? [String: Any])?[member] as? [Any])?.compactMap { $0 as? [String: Any] } ?? []
+        guard !objects.isEmpty else {
+            throw WorkloadError("side file \(directory.appendingPathComponent(name).path) has no objects in '\(member)'")
+        }
+        return objects
+    }
+
+    /// The values of side file `name`.
+    public func values(_ name: String) throws -> [Any] {
+        let url = directory.appendingPathComponent(name)
+        let object = try json(name)
         let array = (object as? [Any]) ?? ((object as? [String: Any]).flatMap { ($0["ids"] ?? $0["items"]) as? [Any] })
         guard let array, !array.isEmpty else {
             throw WorkloadError("side file \(url.path) has no values (expected a JSON array, or {\"ids\": [...]})")

@@ -6,11 +6,11 @@ import Foundation
 public struct RankWorkload: WorkloadGenerator {
     public static let name = "rank"
     public static let method: String? = "shop.v1.RankService/Rank"
-    public static let usage = "rank[:candidates=100,behavior=20,version=V,seed=S] (models/rank/<v>/users.json, items.json)"
+    public static let usage = "rank[:candidates=100,behavior=20]  users and items of models/rank"
     private var sampler: SideFileSampler
 
     public init(parameters: WorkloadParameters, models: URL) throws {
-        let candidates = try parameters.int("candidates", default: 100, range: 1...10_000)
+        let candidates = try parameters.int("candidates", default: 100, range: 1...2000)
         let behavior = try parameters.int("behavior", default: 20, range: 0...1000)
         var draws = [FieldDraw(field: "user_id", file: "users.json"),
                      FieldDraw(field: "candidate_item_ids", file: "items.json", count: candidates)]

@@ -5,12 +5,12 @@ import Foundation
 public struct RecallWorkload: WorkloadGenerator {
     public static let name = "recall"
     public static let method: String? = "shop.v1.RecallService/Recall"
-    public static let usage = "recall[:recent=10,limit=200,version=V,seed=S] (models/recall/<v>/users.json, items.json)"
+    public static let usage = "recall[:recent=10,limit=200]  users and items of models/recall"
     private var sampler: SideFileSampler
 
     public init(parameters: WorkloadParameters, models: URL) throws {
-        let recent = try parameters.int("recent", default: 10, range: 0...1000)
-        let limit = try parameters.int("limit", default: 200, range: 1...10_000)
+        let recent = try parameters.int("recent", default: 10, range: 0...200)
+        let limit = try parameters.int("limit", default: 200, range: 1...1000)
         var draws = [FieldDraw(field: "user_id", file: "users.json")]
         if recent > 0 { draws.append(FieldDraw(field: "recent_item_ids", file: "items.json", count: recent)) }
         sampler = try SideFileSampler(model: "recall", parameters: parameters, models: models, draws: draws,

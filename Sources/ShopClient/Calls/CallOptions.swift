@@ -36,15 +36,25 @@ public struct CallOptions: Sendable {
 /// `callFinished(status:trailers:)` exactly once. Keep them short: they run on the I/O thread.
 /// Starting new calls from inside a callback is allowed and cheap.
 public protocol ClientCallDelegate: AnyObject {
+    /// False: the call does not collect response metadata for this delegate
+    /// (`callReceivedHeaders` is not called, `callFinished` gets empty trailers), which saves
+    /// per-call work for clients that only need statuses, such as a load generator. Read once
+    /// when the call starts. Default true.
+    var wantsResponseMetadata: Bool { get }
     /// The response headers (not sent for trailers-only responses).
     func callReceivedHeaders(_ headers: Metadata)
     /// One complete response message, unframed and decompressed.
     func callReceived(message: [UInt8])
+    /// The same message as a buffer valid only during the call; the default copies it into
+    /// an array and calls `callReceived(message:)`. Implement it to avoid that copy.
+    func callReceived(messageBytes: UnsafeRawBufferPointer)
     /// The final status: from `grpc-status`/`grpc-message`, or synthesized by the client
     /// (deadline, cancellation, connection failure, protocol violation).
     func callFinished(status: GRPCStatus, trailers: Metadata)
 }
 
 extension ClientCallDelegate {
+    public var wantsResponseMetadata: Bool { true }
     public func callReceivedHeaders(_ headers: Metadata) {}
+    public func callReceived(messageBytes: UnsafeRawBufferPointer) { callReceived(message: [UInt8](messageBytes)) }
 }

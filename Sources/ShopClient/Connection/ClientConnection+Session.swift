@@ -52,60 +52,63 @@ extension ClientConnection {
     }
 
     private func submit(_ call: ClientCall, session: OpaquePointer) {
-        var fields: [(String, String)] = [
-            (":method", "POST"),
-            (":scheme", tlsContext == nil ? "http" : "https"),
-            (":path", call.method.description),
-            (":authority", configuration.target.authority),
-            ("content-type", "application/grpc"),
-            ("te", "trailers"),
-            ("user-agent", configuration.userAgent),
-            ("grpc-accept-encoding", MessageEncoding.acceptEncodingHeader),
-        ]
-        if call.options.compressRequest { fields.append(("grpc-encoding", "gzip")) }
+        var timeout: String?
         if let deadline = call.deadline {
             let remaining = deadline.remainingNanoseconds
             guard remaining > 0 else {
                 call.finish(GRPCStatus(.deadlineExceeded, "deadline exceeded before the call was sent"))
                 return
             }
-            fields.append(("grpc-timeout", GRPCTimeout.format(nanoseconds: remaining)))
+            timeout = GRPCTimeout.format(nanoseconds: remaining)
         }
-        for (name, value) in call.options.metadata {
-            if let problem = MetadataValidation.problem(name: name, value: value) {
-                call.finish(GRPCStatus(.internal, problem))
-                return
-            }
-            fields.append((name, value))
+        let block = headerBlock(for: call)
+        if let problem = block.problem {
+            call.finish(GRPCStatus(.internal, problem))
+            return
         }
-
         var provider = nghttp2_data_provider()
         provider.source.ptr = Unmanaged.passUnretained(call).toOpaque()
         provider.read_callback = readRequestBody
-        var storage: [UInt8] = []
-        for (name, value) in fields {
-            storage.append(contentsOf: name.utf8)
-            storage.append(contentsOf: value.utf8)
-        }
-        let streamID: Int32 = storage.withUnsafeMutableBufferPointer { buffer in
-            var nva: [nghttp2_nv] = []
-            nva.reserveCapacity(fields.count)
-            var offset = 0
-            for (name, value) in fields {
-                let nameLength = name.utf8.count, valueLength = value.utf8.count
-                let base = buffer.baseAddress! + offset
-                nva.append(nghttp2_nv(name: base, value: base + nameLength, namelen: nameLength,
-                                      valuelen: valueLength, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-                offset += nameLength + valueLength
-            }
-            return nghttp2_submit_request(session, nil, nva, nva.count, &provider, nil)
+        let streamID = block.withFields(timeout: timeout) { fields, count in
+            nghttp2_submit_request(session, nil, fields, count, &provider, Unmanaged.passUnretained(call).toOpaque())
         }
         guard streamID > 0 else {
             call.finish(GRPCStatus(.unavailable, "cannot start a stream: \(String(cString: nghttp2_strerror(streamID)))"))
             return
         }
         call.streamID = streamID
-        streams[streamID] = call
+        call.openIndex = openCalls.count
+        openCalls.append(call)
+    }
+
+    /// The prepared header fields for `call`: the last block when it matches, else a new one.
+    private func headerBlock(for call: ClientCall) -> RequestHeaderBlock {
+        if let block = headerBlock, block.matches(call.method, call.options) { return block }
+        let block = RequestHeaderBlock(method: call.method, options: call.options, scheme: tlsContext == nil ? "http" : "https",
+                                       authority: configuration.target.authority, userAgent: configuration.userAgent)
+        headerBlock = block
+        return block
+    }
+
+    /// Takes `call` out of the open-call list; false when it was not in it.
+    @discardableResult
+    func removeOpenCall(_ call: ClientCall) -> Bool {
+        let index = call.openIndex
+        guard index >= 0, index < openCalls.count, openCalls[index] === call else { return false }
+        let last = openCalls.removeLast()
+        if index < openCalls.count {
+            openCalls[index] = last
+            last.openIndex = index
+        }
+        call.openIndex = -1
+        return true
+    }
+
+    /// The open call of `streamID` (through the stream's user data), or nil.
+    func openCall(streamID: Int32) -> ClientCall? {
+        guard let session, let pointer = nghttp2_session_get_stream_user_data(session, streamID) else { return nil }
+        let call = Unmanaged<ClientCall>.fromOpaque(pointer).takeUnretainedValue()
+        return call.openIndex >= 0 ? call : nil
     }
 
     fileprivate static func connection(_ userData: UnsafeMutableRawPointer?) -> ClientConnection {
@@ -117,36 +120,25 @@ extension ClientConnection {
 
 private let readRequestBody: nghttp2_data_source_read_callback = { _, _, buffer, length, flags, source, _ in
     let call = Unmanaged<ClientCall>.fromOpaque(source!.pointee.ptr).takeUnretainedValue()
-    let count = min(length, call.requestBody.count - call.sendOffset)
-    if count > 0 {
-        call.requestBody.withUnsafeBytes { body in
-            buffer!.update(from: body.baseAddress!.assumingMemoryBound(to: UInt8.self) + call.sendOffset, count: count)
-        }
-    }
-    call.sendOffset += count
-    if call.sendOffset == call.requestBody.count {
-        flags!.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-    }
+    let (count, done) = call.readBody(into: buffer!, capacity: length)
+    if done { flags!.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
     return count
 }
 
 private let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
-    let connection = ClientConnection.connection(userData)
-    let streamID = frame!.pointee.hd.stream_id
-    guard let call = connection.streams[streamID] else { return 0 }
     let category = frame!.pointee.headers.cat
-    guard category == NGHTTP2_HCAT_RESPONSE || category == NGHTTP2_HCAT_HEADERS else { return 0 }
-    let nameText = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
-    let valueText = String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
-    call.receiveHeader(name: nameText, value: valueText, isTrailer: category == NGHTTP2_HCAT_HEADERS)
+    guard category == NGHTTP2_HCAT_RESPONSE || category == NGHTTP2_HCAT_HEADERS,
+          let call = ClientConnection.connection(userData).openCall(streamID: frame!.pointee.hd.stream_id) else { return 0 }
+    call.receiveHeader(name: UnsafeBufferPointer(start: name, count: nameLength),
+                       value: UnsafeBufferPointer(start: value, count: valueLength),
+                       isTrailer: category == NGHTTP2_HCAT_HEADERS)
     return 0
 }
 
 private let onFrameReceived: nghttp2_on_frame_recv_callback = { _, frame, userData in
-    let connection = ClientConnection.connection(userData)
     let header = frame!.pointee.hd
     if header.type == UInt8(NGHTTP2_HEADERS.rawValue), frame!.pointee.headers.cat == NGHTTP2_HCAT_RESPONSE,
-       let call = connection.streams[header.stream_id] {
+       let call = ClientConnection.connection(userData).openCall(streamID: header.stream_id) {
         call.receiveHeadersEnd(endStream: header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0)
     }
     return 0
@@ -154,7 +146,7 @@ private let onFrameReceived: nghttp2_on_frame_recv_callback = { _, frame, userDa
 
 private let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, streamID, data, length, userData in
     let connection = ClientConnection.connection(userData)
-    guard let call = connection.streams[streamID] else { return 0 }
+    guard let call = connection.openCall(streamID: streamID) else { return 0 }
     if let failure = call.receiveData(UnsafeRawBufferPointer(start: data, count: length)) {
         connection.abort(call, status: failure)
     }
@@ -163,14 +155,19 @@ private let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, streamID,
 
 private let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, userData in
     let connection = ClientConnection.connection(userData)
-    connection.streams.removeValue(forKey: streamID)?.streamClosed(errorCode: errorCode)
+    guard let call = connection.openCall(streamID: streamID) else { return 0 }
+    connection.removeOpenCall(call)
+    call.streamClosed(errorCode: errorCode)
     return 0
 }
 
 private let onFrameNotSent: nghttp2_on_frame_not_send_callback = { _, frame, errorCode, userData in
     let connection = ClientConnection.connection(userData)
     let header = frame!.pointee.hd
-    if header.type == UInt8(NGHTTP2_HEADERS.rawValue), let call = connection.streams.removeValue(forKey: header.stream_id) {
+    if header.type == UInt8(NGHTTP2_HEADERS.rawValue), let call = connection.openCall(streamID: header.stream_id) {
+        connection.removeOpenCall(call)
+        // nghttp2 closes the stream next: it must not find a pointer to a released call.
+        nghttp2_session_set_stream_user_data(connection.session, header.stream_id, nil)
         call.finish(GRPCStatus(.unavailable, "request not sent: \(String(cString: nghttp2_strerror(errorCode)))"))
     }
     return 0

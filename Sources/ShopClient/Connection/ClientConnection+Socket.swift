@@ -11,8 +11,9 @@ import Glibc
 /// address), TLS handshake, reading into nghttp2 and writing what nghttp2 produces.
 extension ClientConnection {
     func beginConnecting() {
-        connectTimer = eventLoop.scheduleTimer(at: .after(nanoseconds: configuration.connectTimeoutNanoseconds)) { [weak self] in
-            guard let self else { return }
+        // A strong capture (a weak one would make every retain of the connection slow); the
+        // timer is cancelled once connected or closed, which releases it.
+        connectTimer = eventLoop.scheduleTimer(at: .after(nanoseconds: configuration.connectTimeoutNanoseconds)) { [self] in
             switch self.state {
             case .connecting, .handshaking:
                 self.closeConnection(GRPCStatus(.unavailable, "connecting to \(self.configuration.target) timed out"))

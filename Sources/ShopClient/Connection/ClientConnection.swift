@@ -43,8 +43,12 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
     var outbound: [UInt8] = []
     var outboundOffset = 0
     var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    var streams: [Int32: ClientCall] = [:]
+    /// Calls with an open stream (each knows its index: O(1) removal); the stream's nghttp2
+    /// user data points at the call without retaining it, this list keeps it alive.
+    var openCalls: [ClientCall] = []
     var waitingCalls: [ClientCall] = []
+    /// Header fields of the last (method, options) submitted, reused while they match.
+    var headerBlock: RequestHeaderBlock?
     var flushScheduled = false
     /// gzip state reused by every compressed request of this connection (loop thread only).
     private var requestCompressor: GzipCompressor?
@@ -83,7 +87,11 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
                       delegate: ClientCallDelegate) -> ClientCall {
         let call = ClientCall(method: method, request: request, options: options, delegate: delegate,
                               connection: self, maxReceiveMessageBytes: configuration.maxReceiveMessageBytes)
-        eventLoop.runOnLoop { [self] in enqueue(call) }
+        if eventLoop.inOwningThread {
+            enqueue(call)  // no task closure on the hot path of callers on the loop
+        } else {
+            eventLoop.execute { [self] in enqueue(call) }
+        }
         return call
     }
 
@@ -111,16 +119,18 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
     // MARK: - Loop-thread internals
 
     private func enqueue(_ call: ClientCall) {
-        do {
-            if call.options.compressRequest && requestCompressor == nil { requestCompressor = GzipCompressor() }
-            call.requestBody = try GRPCFrame.framed(call.request, compressor: call.options.compressRequest ? requestCompressor : nil)
-        } catch {
-            call.finish((error as? GRPCStatus) ?? GRPCStatus(.internal, "cannot frame the request: \(error)"))
-            return
+        if call.options.compressRequest {
+            do {
+                if requestCompressor == nil { requestCompressor = GzipCompressor() }
+                call.compressedBody = try GRPCFrame.framed(call.request, compressor: requestCompressor)
+            } catch {
+                call.finish((error as? GRPCStatus) ?? GRPCStatus(.internal, "cannot frame the request: \(error)"))
+                return
+            }
         }
         if let deadline = call.deadline {
-            call.deadlineTimer = eventLoop.scheduleTimer(at: deadline) { [weak self, weak call] in
-                guard let self, let call else { return }
+            // Strong captures (weak ones make every retain slow): `finish` cancels the timer.
+            call.deadlineTimer = eventLoop.scheduleTimer(at: deadline) { [self, call] in
                 self.abort(call, status: GRPCStatus(.deadlineExceeded, "deadline exceeded (client side)"))
             }
         }
@@ -163,8 +173,9 @@ public final class ClientConnection: EventLoopHandler, @unchecked Sendable {
         if case .closed = state { return }
         state = .closed(status)
         if let timer = connectTimer { eventLoop.cancelTimer(timer) }
-        let calls = Array(streams.values) + waitingCalls
-        streams.removeAll()
+        let calls = openCalls + waitingCalls
+        for call in openCalls { call.openIndex = -1 }
+        openCalls.removeAll()
         waitingCalls.removeAll()
         if let session { nghttp2_session_del(session) }
         session = nil

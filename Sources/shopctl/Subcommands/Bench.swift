@@ -10,13 +10,12 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load-test a method: closed loop (fixed concurrency) or open loop (--rps), with an HDR latency report.",
         discussion: """
-        Closed loop keeps --concurrency calls in flight. Open loop (--rps) starts calls on a fixed
-        schedule and measures each from the time it was due (coordinated omission corrected, as
-        wrk2), so a server stall shows in the latencies. --concurrency 1,4,16 runs a sweep.
-        The run stops after --duration or --total measured calls; Ctrl-C prints the partial report.
-        Built-in workloads: \(Workloads.all.map { $0.usage }.joined(separator: "; ")).
-        Exit status: 0; 1 when no call succeeded; 130 after Ctrl-C; 64 for bad input.
-        See docs/shopctl-bench.md.
+        Closed loop keeps --concurrency calls in flight. Open loop (--rps) starts calls on a fixed schedule and measures each from the time it was due (coordinated omission corrected, as wrk2), so a server stall shows in the latencies. --concurrency 1,4,16 runs a sweep. The run stops after --duration or --total measured calls; Ctrl-C prints the partial report.
+
+        Built-in workloads (--workload NAME[:key=value,...]) draw requests from the served model's own files under --models (the repository shopserve serves); each also takes version=V and seed=S:
+        \(Workloads.all.map { "  " + $0.usage }.joined(separator: "\n"))
+
+        Exit status: 0; 1 when no call succeeded; 130 after Ctrl-C; 64 for bad input. See docs/shopctl-bench.md.
         """
     )
 
