@@ -12,6 +12,8 @@
 #     --concurrency LIST  sweep points (default 1,4,16,64,256)
 #     --duration S        measured seconds per point (default 5)
 #     --warmup S          warm-up seconds per point (default 1)
+#     --rounds N          measure each point this many times, alternating the modes, and report
+#                         the median (default 3; the machine may be shared)
 #     --server-core C     core shopserve is pinned to (default 0)
 #     --load-core C       core shopctl is pinned to (default 1)
 #     --skip-build        use the release binaries already built
@@ -21,7 +23,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-candidates=200 batch_requests=4 concurrency=1,4,16,64,256 duration=5 warmup=1
+candidates=200 batch_requests=4 concurrency=1,4,16,64,256 duration=5 warmup=1 rounds=3
 server_core=0 load_core=1 skip_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,10 +32,11 @@ while [ $# -gt 0 ]; do
     --concurrency) concurrency=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     --server-core) server_core=$2; shift 2 ;;
     --load-core) load_core=$2; shift 2 ;;
     --skip-build) skip_build=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench-scheduler-e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -67,32 +70,41 @@ PY
 make_repository single "$candidates"
 make_repository batched $((candidates * batch_requests))
 
-run_mode() { # mode
+run_point() { # mode concurrency round
   bench_server_start "$1" "$bin/shopserve" --listen 127.0.0.1:0 --models "$work/$1" --model-poll-interval 0 \
     "${shopserve_args[@]}"
-  echo "== $1: shopserve on core $server_core (${shopserve_args[*]}), shopctl on core $load_core"
   taskset -c "$load_core" "$bin/shopctl" --target "$address" bench --workload "rank:candidates=$candidates" \
-    --models "$work/$1" --concurrency "$concurrency" --connections 4 --threads 1 \
-    --duration "${duration}s" --warmup "${warmup}s" --format json >"$work/$1.json" 2>"$work/$1.err" || {
-    echo "bench-scheduler-e2e: shopctl bench failed:" >&2; cat "$work/$1.err" "$work/$1.json" >&2; exit 1; }
+    --models "$work/$1" --concurrency "$2" --connections 4 --threads 1 \
+    --duration "${duration}s" --warmup "${warmup}s" --format json >"$work/$1.$2.$3.json" 2>"$work/$1.err" || {
+    echo "bench-scheduler-e2e: shopctl bench failed:" >&2; cat "$work/$1.err" "$work/$1.$2.$3.json" >&2; exit 1; }
   bench_server_stop
 }
-run_mode single
-run_mode batched
+echo "== shopserve on core $server_core (${shopserve_args[*]}), shopctl on core $load_core, $rounds round(s) per point"
+for c in ${concurrency//,/ }; do
+  for round in $(seq "$rounds"); do
+    run_point single "$c" "$round"
+    run_point batched "$c" "$round"
+  done
+done
 
-python3 - "$work" "$candidates" "$batch_requests" <<'PY'
-import json, sys
+python3 - "$work" "$candidates" "$batch_requests" "$concurrency" "$rounds" <<'PY'
+import json, statistics, sys
 work, candidates, batch_requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-single = {r["concurrency"]: r for r in json.load(open(f"{work}/single.json"))["runs"]}
-batched = {r["concurrency"]: r for r in json.load(open(f"{work}/batched.json"))["runs"]}
+points, rounds = [int(c) for c in sys.argv[4].split(",")], int(sys.argv[5])
+
+def median_run(mode, c):
+    runs = [json.load(open(f"{work}/{mode}.{c}.{r}.json"))["runs"][0] for r in range(1, rounds + 1)]
+    runs.sort(key=lambda run: run["calls_per_second"])
+    middle = runs[len(runs) // 2]
+    return {"rate": middle["calls_per_second"], "p50": statistics.median(r["latency_ms"]["p50"] for r in runs),
+            "p99": statistics.median(r["latency_ms"]["p99"] for r in runs), "errors": sum(r["errors"] for r in runs)}
+
 print(f"\nRankService/Rank, {candidates} candidates per call; batch size 1 = {candidates} rows per pass, "
-      f"batched = up to {batch_requests * candidates} rows")
+      f"batched = up to {batch_requests * candidates} rows; medians of {rounds} round(s)")
 print(f"{'conc':>5} {'mode':>8} {'calls/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}   {'thr x':>6} {'p50 x':>6}")
-for c in sorted(single):
-    s, b = single[c], batched[c]
-    for name, r in (("bs1", s), ("batched", b)):
-        print(f"{c:>5} {name:>8} {r['calls_per_second']:>9.0f} {r['latency_ms']['p50']:>8.2f} "
-              f"{r['latency_ms']['p99']:>8.2f} {r['errors']:>7}", end="")
-        print(f"   {b['calls_per_second'] / s['calls_per_second']:>6.2f} {b['latency_ms']['p50'] / s['latency_ms']['p50']:>6.2f}"
-              if name == "batched" else "")
+for c in points:
+    s, b = median_run("single", c), median_run("batched", c)
+    print(f"{c:>5} {'bs1':>8} {s['rate']:>9.0f} {s['p50']:>8.2f} {s['p99']:>8.2f} {s['errors']:>7}")
+    print(f"{c:>5} {'batched':>8} {b['rate']:>9.0f} {b['p50']:>8.2f} {b['p99']:>8.2f} {b['errors']:>7}"
+          f"   {b['rate'] / s['rate']:>6.2f} {b['p50'] / s['p50']:>6.2f}")
 PY
