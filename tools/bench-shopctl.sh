@@ -55,25 +55,12 @@ for exe in "$bin/shopserve" "$bin/shopctl"; do
 done
 read -r -a shopserve_args <<<"${SHOPSERVE_ARGS-"--reactors 1 --workers 1"}"
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+work=$(mktemp -d) bench_name=bench-shopctl
+. tools/lib/bench-server.sh
+bench_server_cleanup_on_exit
 printf '\x00\x00\x00\x00\x00' >"$work/check.bin"
 
-taskset -c "$server_core" "$bin/shopserve" --listen 127.0.0.1:0 "${shopserve_args[@]}" >"$work/server.log" 2>&1 &
-server_pid=$!
-address=
-for _ in $(seq 300); do
-  address=$(sed -n 's/.*listening on \([^ ]*:[0-9]*\).*/\1/p' "$work/server.log" | head -1)
-  [ -n "$address" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$address" ] || { echo "bench-shopctl: shopserve did not start; log:" >&2; cat "$work/server.log" >&2; exit 1; }
+bench_server_start shopserve "$bin/shopserve" --listen 127.0.0.1:0 "${shopserve_args[@]}"
 "$bin/shopctl" --target "$address" health >/dev/null || { echo "bench-shopctl: shopserve is not SERVING" >&2; exit 1; }
 
 concurrency=$((clients * streams))
