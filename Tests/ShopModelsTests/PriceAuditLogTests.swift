@@ -17,6 +17,19 @@ final class PriceAuditLogTests: XCTestCase {
                                 suggestedPrice: 10, shadowMode: false)
     }
 
+    func testTimestampMatchesISO8601DateFormatterWithMilliseconds() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var random = SplitMix64(seed: 3)
+        let instants = [0, 0.999, 951_782_400.5, 1_800_000_000.25, 4_102_444_799.999]
+            + (0..<200).map { _ in Double(random.next() % 4_102_444_800_000) / 1000 }
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            XCTAssertEqual(PriceAuditRecord.timestamp(date), formatter.string(from: date), "at \(instant)")
+        }
+    }
+
     func testLineFormat() throws {
         let line = try record("a", clamped: true).jsonLine()
         XCTAssertFalse(line.contains(0x0A))
