@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # INT8 GEMM benchmark: ShopKernels (KernelBench) vs onnxruntime MatMulInteger, same shapes, same
 # pinned core, one thread each, in one run. Prints both tables and the per-shape speed ratio.
-# The two sides alternate for --rounds rounds (default 2) and each keeps its best time per shape, so
+# The two sides alternate for --rounds rounds (default 3) and each keeps its best time per shape, so
 # load from other processes on a shared machine hits both alike.
 #
 #   tools/bench-kernels.sh [--cpu N] [--quick] [--rounds R]
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 cpu=$(( $(nproc) - 1 ))
 quick=()
-rounds=2
+rounds=3
 while [ $# -gt 0 ]; do
     case "$1" in
         --cpu) cpu="$2"; shift 2 ;;

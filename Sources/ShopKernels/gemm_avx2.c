@@ -30,18 +30,17 @@ typedef struct tile_ctx {
     const shop__epilogue *ep;
 } tile_ctx;
 
+/* Stores (or dequantizes and stores) one 8-column vector of row r, panel j of the tile. */
 SHOP_TARGET_AVX2 SHOP_INLINE void store8(const tile_ctx *t, int r, int j, __m256i acc) {
     const shop__epilogue *ep = t->ep;
     size_t col = t->col0 + (size_t)j * 8, row = t->row0 + (size_t)r;
     size_t valid = shop__min(8, t->n - col);
-    if (ep->c32 && valid == 8) {
-        _mm256_storeu_si256((__m256i *)(ep->c32 + row * ep->ldc + col), acc);
-        return;
-    }
     __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)valid),
                                       _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     if (ep->c32) {
-        _mm256_maskstore_epi32((int *)(ep->c32 + row * ep->ldc + col), mask, acc);
+        int32_t *dst = ep->c32 + row * ep->ldc + col;
+        if (valid == 8) _mm256_storeu_si256((__m256i *)dst, acc);
+        else _mm256_maskstore_epi32((int *)dst, mask, acc);
         return;
     }
     float *dst = ep->cf + row * ep->ldc + col;
@@ -56,6 +55,57 @@ SHOP_TARGET_AVX2 SHOP_INLINE void store8(const tile_ctx *t, int r, int j, __m256
     __m256 y = shop__finish8(acc, _mm256_set1_ps(t->a_scale[r]), ws, ep->bias ? &bias : NULL, ep->act);
     if (valid == 8) _mm256_storeu_ps(dst, y);
     else _mm256_maskstore_ps(dst, mask, y);
+}
+
+/* The general epilogue, kept out of line so the tiles' hot loops carry none of its constants. */
+SHOP_TARGET_AVX2 __attribute__((noinline)) static void store_tile(const tile_ctx *t, int rows, int panels,
+                                                                 const __m256i *out) {
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < panels; j++) store8(t, r, j, out[r * NP_MAX + j]);
+}
+
+/* Full-width float epilogue with the activation as a compile-time constant after inlining: the
+ * column scales and bias are loaded once per panel, not once per row. */
+SHOP_TARGET_AVX2 SHOP_INLINE void dequant_full(const tile_ctx *t, int rows, int panels, const __m256i *out,
+                                               const shop_activation act) {
+    const shop__epilogue *ep = t->ep;
+    for (int j = 0; j < panels; j++) {
+        const size_t col = t->col0 + (size_t)j * 8;
+        const __m256 ws = _mm256_loadu_ps(ep->w_scales + col);
+        const __m256 bias = ep->bias ? _mm256_loadu_ps(ep->bias + col) : _mm256_setzero_ps();
+        for (int r = 0; r < rows; r++) {
+            __m256 y = shop__finish8(out[r * NP_MAX + j], _mm256_set1_ps(t->a_scale[r]), ws,
+                                     ep->bias ? &bias : NULL, act);
+            _mm256_storeu_ps(ep->cf + (t->row0 + (size_t)r) * ep->ldc + col, y);
+        }
+    }
+}
+
+SHOP_TARGET_AVX2 __attribute__((noinline)) static void store_tile_f32(const tile_ctx *t, int rows, int panels,
+                                                                     const __m256i *out) {
+    switch (t->ep->act) {
+    case SHOP_ACT_NONE: dequant_full(t, rows, panels, out, SHOP_ACT_NONE); break;
+    case SHOP_ACT_RELU: dequant_full(t, rows, panels, out, SHOP_ACT_RELU); break;
+    case SHOP_ACT_SIGMOID: dequant_full(t, rows, panels, out, SHOP_ACT_SIGMOID); break;
+    case SHOP_ACT_TANH: dequant_full(t, rows, panels, out, SHOP_ACT_TANH); break;
+    }
+}
+
+/* Tile results out[r * NP_MAX + j]: raw int32 rows of full width go straight to C. */
+SHOP_TARGET_AVX2 SHOP_INLINE void finish_tile(const tile_ctx *t, const int rows, const int panels,
+                                              const __m256i *out) {
+    const shop__epilogue *ep = t->ep;
+    const bool full = t->col0 + (size_t)panels * 8 <= t->n;
+    if (ep->c32 && full) {
+        int32_t *dst = ep->c32 + t->row0 * ep->ldc + t->col0;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < panels; j++)
+                _mm256_storeu_si256((__m256i *)(dst + (size_t)r * ep->ldc + (size_t)j * 8), out[r * NP_MAX + j]);
+    } else if (full) {
+        store_tile_f32(t, rows, panels, out);
+    } else {
+        store_tile(t, rows, panels, out);
+    }
 }
 
 /* Signed tile of `rows` x `panels` (compile-time constants after inlining). acc[r][j][h] holds
@@ -81,12 +131,14 @@ SHOP_TARGET_AVX2 SHOP_INLINE void tile_s16(const tile_ctx *t, const int rows, co
                     acc[r][j][h] = _mm256_add_epi32(acc[r][j][h], _mm256_madd_epi16(av, wv[j][h]));
         }
     }
+    __m256i out[MR * NP_MAX];
     for (int r = 0; r < rows; r++)
         for (int j = 0; j < panels; j++) {
             /* hadd: [c0 c1 c4 c5 | c2 c3 c6 c7]; the permute puts the columns in order. */
             __m256i s = _mm256_hadd_epi32(acc[r][j][0], acc[r][j][1]);
-            store8(t, r, j, _mm256_permute4x64_epi64(s, 0xD8));
+            out[r * NP_MAX + j] = _mm256_permute4x64_epi64(s, 0xD8);
         }
+    finish_tile(t, rows, panels, out);
 }
 
 /* Unsigned tile: activations in 0..127 as the unsigned operand of vpmaddubsw. */
@@ -109,8 +161,10 @@ SHOP_TARGET_AVX2 SHOP_INLINE void tile_u8(const tile_ctx *t, const int rows, con
                     acc[r][j], _mm256_madd_epi16(_mm256_maddubs_epi16(av, wv[j]), ones));
         }
     }
+    __m256i out[MR * NP_MAX];
     for (int r = 0; r < rows; r++)
-        for (int j = 0; j < panels; j++) store8(t, r, j, acc[r][j]);
+        for (int j = 0; j < panels; j++) out[r * NP_MAX + j] = acc[r][j];
+    finish_tile(t, rows, panels, out);
 }
 
 #define TILE_S(R, P) \
@@ -174,8 +228,9 @@ SHOP_TARGET_AVX2 static void widen(const uint8_t *src, size_t k_pad, int16_t *ds
 SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
     const size_t n = g->w->n, k = g->w->k, k_pad = g->w->k_pad, panels = g->w->panels;
     const size_t groups = k_pad / SHOP_AVX2_KG, panel_bytes = groups * SHOP_AVX2_KG * SHOP_AVX2_PANEL;
-    size_t chunk = k_pad ? CHUNK_BYTES / (3 * k_pad) / MR * MR : 256;
-    chunk = chunk < MR ? MR : (chunk > 256 ? 256 : chunk);
+    size_t chunk = k_pad ? CHUNK_BYTES / (3 * k_pad) : 256;
+    chunk = chunk > 256 ? 256 : chunk;
+    chunk = chunk < MR ? MR : chunk / MR * MR; /* whole tiles: tile_unsigned has chunk / MR entries */
     size_t block = panel_bytes ? BLOCK_BYTES / panel_bytes / NP_MAX * NP_MAX : panels;
     block = block < NP_MAX ? NP_MAX : block;
     const size_t tiles = chunk / MR;
