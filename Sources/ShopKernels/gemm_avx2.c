@@ -195,7 +195,7 @@ SHOP_INLINE size_t tile_panels(bool unsigned_rows, int rows) {
     return unsigned_rows ? 2 : 1;
 }
 
-/* Copies k int8 values zero-padded to k_pad; returns whether all of them are >= 0. */
+/* Copies k int8 values zero-padded to k_pad (src may equal dst); returns whether all are >= 0. */
 SHOP_TARGET_AVX2 static bool copy_row(const int8_t *src, size_t k, size_t k_pad, uint8_t *dst) {
     __m256i neg = _mm256_setzero_si256();
     size_t i = 0;
@@ -234,13 +234,12 @@ SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
     size_t block = panel_bytes ? BLOCK_BYTES / panel_bytes / NP_MAX * NP_MAX : panels;
     block = block < NP_MAX ? NP_MAX : block;
     const size_t tiles = chunk / MR;
-    uint8_t *scratch = shop__scratch(chunk * k_pad * 3 + chunk * sizeof(float) + tiles + k + 64);
+    uint8_t *scratch = shop__scratch(chunk * k_pad * 3 + chunk * sizeof(float) + tiles + 64);
     if (!scratch) return SHOP_ENOMEM;
     int16_t *a16 = (int16_t *)scratch;
     uint8_t *a8 = scratch + chunk * k_pad * 2;
     float *a_scale = (float *)(a8 + chunk * k_pad);
     bool *tile_unsigned = (bool *)(a_scale + chunk);
-    int8_t *q8 = (int8_t *)(tile_unsigned + tiles);
     tile_ctx t = {.k_pad = k_pad, .panel_bytes = panel_bytes, .groups = groups, .n = n, .ep = &g->ep};
     for (size_t c0 = 0; c0 < g->m; c0 += chunk) {
         const size_t rows_c = shop__min(chunk, g->m - c0);
@@ -248,15 +247,15 @@ SHOP_TARGET_AVX2 int shop__gemm_avx2(const shop__gemm_args *g) {
             const size_t rows = shop__min(MR, rows_c - i);
             bool nonneg = true;
             for (size_t r = i; r < i + rows; r++) {
-                const int8_t *src;
+                uint8_t *row = a8 + r * k_pad;
+                const int8_t *src = (const int8_t *)row; /* fused path: quantized in place */
                 if (g->x) {
-                    shop__quantize_row_avx2(k, g->x + (c0 + r) * g->ldx, q8, &a_scale[r], NULL);
-                    src = q8;
+                    shop__quantize_row_avx2(k, g->x + (c0 + r) * g->ldx, (int8_t *)row, &a_scale[r], NULL);
                 } else {
                     src = k ? g->a + (c0 + r) * g->lda : NULL;
                     a_scale[r] = g->ep.a_scales ? g->ep.a_scales[c0 + r] : 0.0f;
                 }
-                nonneg &= copy_row(src, k, k_pad, a8 + r * k_pad);
+                nonneg &= copy_row(src, k, k_pad, row);
             }
             tile_unsigned[i / MR] = nonneg;
             if (!nonneg)
