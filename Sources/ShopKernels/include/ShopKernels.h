@@ -20,8 +20,8 @@
  *   shop_kernels_force_variant(). Nothing here starts threads: one call runs on the calling thread.
  * - Functions returning int return SHOP_OK (0) or a negative SHOP_E* code; a bad argument never
  *   crashes and never writes a partial result unless stated.
- * - Some entry points need scratch memory for a block of rows (about 128 KiB, more when K is
- *   large: at least 8 rows of K * 2 bytes); it comes from a buffer owned by the calling thread, allocated on first use
+ * - Some entry points need scratch memory for a block of rows (up to about 192 KiB, more when K is
+ *   large: at least 6 rows of K * 3 bytes); it comes from a buffer owned by the calling thread, allocated on first use
  *   and reused (grown when needed) afterwards, so the hot path does not call malloc.
  *
  * Quantization scheme (matches docs/model-format.md)
