@@ -87,7 +87,7 @@ let package = Package(
         ]),
 
         // Benchmarks (print numbers; never run as tests): `swift run -c release <name>`.
-        .executableTarget(name: "KernelBench", dependencies: ["ShopKernels", "ShopModels", "CShopSys"], path: "Benchmarks/KernelBench"),
+        .executableTarget(name: "KernelBench", dependencies: ["ShopKernels", "CShopSys"], path: "Benchmarks/KernelBench"),
         .executableTarget(name: "SchedulerBench", dependencies: ["ShopScheduler", "ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/SchedulerBench"),
         .executableTarget(name: "ModelLoadBench", dependencies: ["ShopModels"], path: "Benchmarks/ModelLoadBench"),
         .executableTarget(name: "VectorSearchBench", dependencies: ["ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/VectorSearchBench"),

@@ -41,7 +41,7 @@ const shop__packed_header *shop__packed(const void *packed);
 #define SHOP_VNNI_PANEL 16 /* columns per panel (one zmm of int32) */
 #define SHOP_VNNI_KG 4     /* k values per vpdpbusd lane */
 #define SHOP_AVX2_PANEL 8  /* columns per panel (one ymm of int32) */
-#define SHOP_AVX2_KG 2     /* k values per vpmaddwd lane */
+#define SHOP_AVX2_KG 4     /* k values per column group (vpmaddubsw + vpmaddwd, or 2 x vpmaddwd) */
 
 /* ------------------------------------------------------------- GEMM epilogue */
 

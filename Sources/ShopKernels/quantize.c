@@ -47,9 +47,11 @@ SHOP_TARGET_AVX2 void shop__quantize_row_avx2(size_t k, const float *x, int8_t *
     __m256 vmax = _mm256_setzero_ps();
     size_t i = 0;
     for (; i + 8 <= k; i += 8) vmax = _mm256_max_ps(vmax, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + i)));
-    float lanes[8], maxabs = 0.0f, inv;
-    _mm256_storeu_ps(lanes, vmax);
-    for (int l = 0; l < 8; l++) maxabs = lanes[l] > maxabs ? lanes[l] : maxabs;
+    /* Horizontal max by halves (max is exact and order-free on finite values). */
+    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(vmax), _mm256_extractf128_ps(vmax, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+    float maxabs = _mm_cvtss_f32(m4), inv;
     for (; i < k; i++) {
         float a = fabsf(x[i]);
         maxabs = a > maxabs ? a : maxabs;

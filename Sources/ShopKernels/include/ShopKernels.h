@@ -20,8 +20,8 @@
  *   shop_kernels_force_variant(). Nothing here starts threads: one call runs on the calling thread.
  * - Functions returning int return SHOP_OK (0) or a negative SHOP_E* code; a bad argument never
  *   crashes and never writes a partial result unless stated.
- * - Some entry points need scratch memory for a block of rows (about 128 KiB, more when K is
- *   large: at least 8 rows of K * 2 bytes); it comes from a buffer owned by the calling thread, allocated on first use
+ * - Some entry points need scratch memory for a block of rows (up to about 192 KiB, more when K is
+ *   large: at least 6 rows of K * 3 bytes); it comes from a buffer owned by the calling thread, allocated on first use
  *   and reused (grown when needed) afterwards, so the hot path does not call malloc.
  *
  * Quantization scheme (matches docs/model-format.md)
@@ -68,7 +68,8 @@ const char *shop_kernels_strerror(int code);
 
 typedef enum shop_kernel_variant {
     SHOP_KERNEL_SCALAR = 0,       /**< portable C, the reference every other variant matches */
-    SHOP_KERNEL_AVX2 = 1,         /**< AVX2: vpmaddwd on int8 sign-extended to int16 (exact, no saturation) */
+    SHOP_KERNEL_AVX2 = 1,         /**< AVX2: vpmaddwd on int8 sign-extended to int16; rows in 0..127
+                                       (after ReLU) use vpmaddubsw, which cannot saturate there */
     SHOP_KERNEL_AVX512_VNNI = 2,  /**< AVX-512 F/BW/VL + VNNI: vpdpbusd */
 } shop_kernel_variant;
 
@@ -123,7 +124,7 @@ int shop_quantize_rows(size_t m, size_t k, const float *x, size_t ldx, int8_t *q
  * Bytes needed to pack an int8 weight matrix W[n x k] for the active variant (for `variant` in
  * the _for form), or 0 if k > SHOP_MAX_K or the size overflows. The layout is private to the
  * variant: 64-byte header, then column panels (16 columns x 4 k for VNNI, stored as W+128;
- * 8 columns x 2 k for AVX2; plain rows for scalar), zero-padded; about n*k + 64 bytes.
+ * 8 columns x 4 k for AVX2; plain rows for scalar), zero-padded; about n*k + 64 bytes.
  */
 size_t shop_packed_weights_size(size_t n, size_t k);
 size_t shop_packed_weights_size_for(shop_kernel_variant variant, size_t n, size_t k);
@@ -259,7 +260,7 @@ int shop_softmax_rows_f32(size_t m, size_t n, const float *x, size_t ldx, float 
 /** Register-only loops for measuring this core's int8 multiply-accumulate peak. */
 #define SHOP_PEAK_VNNI 0          /**< vpdpbusd zmm, 16 accumulators (64 MACs per instruction) */
 #define SHOP_PEAK_AVX2_MADDWD 1   /**< vpmaddwd + vpaddd ymm: the AVX2 kernel's own sequence */
-#define SHOP_PEAK_AVX2_MADDUBSW 2 /**< vpmaddubsw + vpmaddwd + vpaddd ymm (saturating, context only) */
+#define SHOP_PEAK_AVX2_MADDUBSW 2 /**< vpmaddubsw + vpmaddwd + vpaddd ymm (the AVX2 kernel's op for rows in 0..127) */
 
 /** Runs loop `which` for `iterations` rounds and returns the multiply-accumulates it performed
  *  (0 if this CPU cannot run it). The caller times the call. */
