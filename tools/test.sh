@@ -17,12 +17,19 @@ echo "== swift test"
 swift test --skip-build --parallel
 
 echo "== python tool tests (quantizer, training helpers)"
-.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/price/tests
+.venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/price/tests \
+  tools/train/recsys/tests tools/train/image_search/tests
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"
   Tests/Interop/run-cpp-client.sh --build   # compile the C++ client outside the per-test timeout
   SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
     .venv/bin/python -m pytest -q Tests/IntegrationTests
+fi
+if [ -d Tests/DeployTests ]; then
+  echo "== deployment manifests (kustomize, Kubernetes schema, yamllint, checkov, Envoy)"
+  Tests/DeployTests/setup-venv.sh
+  SHOPSERVE_BIN="$PWD/.build/debug/shopserve" SHOPCTL_BIN="$PWD/.build/debug/shopctl" \
+    .venv/bin/python -m pytest -q Tests/DeployTests
 fi
 echo "== all tests passed"

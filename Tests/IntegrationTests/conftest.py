@@ -85,8 +85,9 @@ class ServerProcess:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """One shared server for the read-only tests, over an empty model repository (tests that
-    need the bundled models/ start their own server with `--models`)."""
+    """One shared server for the read-only tests, over an empty model repository: the tests of the
+    model-less paths expect every shop service to answer UNAVAILABLE whatever models/ holds (tests
+    of a model start their own server with `--models`)."""
     process = ServerProcess("--models", str(tmp_path_factory.mktemp("no-models")))
     yield process
     process.assert_alive()

@@ -70,6 +70,7 @@ final class VectorIndexLoadingTests: XCTestCase {
         // Without the optional tensors: ids default to rows, no IVF.
         var plain = try tensors(of: index)
         for name in plain.keys where name.hasPrefix("items.ivf") || name == "items.ids" { plain[name] = nil }
+        XCTAssertNotNil(plain["items.rotation"])
         let exactOnly = try VectorIndex(tensors: try write(plain, as: "plain.safetensors"), prefix: "items")
         XCTAssertFalse(exactOnly.hasIVF)
         XCTAssertTrue(try exactOnly.search(queries, k: 3).joined().allSatisfy { $0.id == Int64($0.row) })
@@ -119,6 +120,8 @@ final class VectorIndexLoadingTests: XCTestCase {
             ("IVF without centroids", { $0["items.ivf.centroids"] = nil }, "items.ivf.list_offsets"),
             ("IVF without rows", { $0["items.ivf.rows"] = nil }, "items.ivf.rows"),
             ("no vectors", { $0["items.vectors"] = nil }, "items.vectors"),
+            ("rotation not orthogonal", { $0["items.rotation"]!.bytes.replaceSubrange(0..<4, with: [0, 0, 0, 0x40]) }, "items.rotation"),
+            ("rotation shape", { $0["items.rotation"]!.shape = [self.d * 2, self.d / 2] }, "items.rotation"),
         ]
         for (label, tamper, tensorName) in cases {
             permutation = (0..<n).map { Int64($0) }

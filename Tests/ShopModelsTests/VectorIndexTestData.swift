@@ -52,13 +52,14 @@ enum VectorIndexTestData {
         }
     }
 
-    /// Mean fraction of the reference rows found, per query.
+    /// Fraction of the reference rows found (over all queries).
     static func recall(_ hits: [[SearchHit]], _ reference: [[Int]]) -> Double {
-        var sum = 0.0
-        for (found, truth) in zip(hits, reference) where !truth.isEmpty {
-            let rows = Set(found.filter(\.isHit).map { Int($0.row) })
-            sum += Double(truth.filter(rows.contains).count) / Double(truth.count)
+        var found = 0, total = 0
+        for (hitsOfQuery, truth) in zip(hits, reference) {
+            let rows = Set(hitsOfQuery.filter(\.isHit).map { Int($0.row) })
+            found += truth.filter(rows.contains).count
+            total += truth.count
         }
-        return sum / Double(max(1, reference.count))
+        return Double(found) / Double(max(1, total))
     }
 }

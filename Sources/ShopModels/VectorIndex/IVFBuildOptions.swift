@@ -5,27 +5,12 @@ public struct IVFBuildOptions: Sendable, Equatable {
     /// k-means iterations on the sample.
     public var iterations: Int
     /// Vectors sampled for training the centroids (default: 40 per list, at most all of them).
+    /// The sample and the initial centroids come from the index's seed (same seed, same lists).
     public var sampleSize: Int?
-    /// Seed of the sampling and the initial centroids (same seed, same lists).
-    public var seed: UInt64
 
-    public init(lists: Int, iterations: Int = 8, sampleSize: Int? = nil, seed: UInt64 = 0) {
+    public init(lists: Int, iterations: Int = 8, sampleSize: Int? = nil) {
         self.lists = lists
         self.iterations = iterations
         self.sampleSize = sampleSize
-        self.seed = seed
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so index builds are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -6,6 +6,7 @@ import ShopKernels
 /// uses); centroid updates average the FP32 normalized vectors.
 struct KMeans {
     let options: IVFBuildOptions
+    let seed: UInt64
 
     struct Clustering {
         let listCount: Int
@@ -15,17 +16,18 @@ struct KMeans {
         let assignments: [Int32]
     }
 
-    init(options: IVFBuildOptions) throws {
+    init(options: IVFBuildOptions, seed: UInt64) throws {
         guard options.lists >= 1, options.iterations >= 0, (options.sampleSize ?? 1) >= 1 else {
             throw VectorIndexError.invalidArgument("IVF options need lists >= 1, iterations >= 0, sampleSize >= 1")
         }
         self.options = options
+        self.seed = seed
     }
 
     func cluster(_ normalized: [Float], quantized: UnsafeBufferPointer<Int8>, scales: UnsafeBufferPointer<Float>,
                  count: Int, dimension d: Int) throws -> Clustering {
         let lists = max(1, min(options.lists, count))
-        var generator = SplitMix64(seed: options.seed)
+        var generator = SplitMix64(seed: seed)
         var order = Array(0..<count)
         let sampleCount = min(count, options.sampleSize ?? 40 * lists)
         for i in 0..<sampleCount { order.swapAt(i, Int.random(in: i..<count, using: &generator)) }

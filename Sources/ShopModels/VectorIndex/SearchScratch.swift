@@ -5,14 +5,16 @@ struct SearchScratch {
         var queries: Int, dimension: Int, candidates: Int
         /// Floats of kernel output per tile of queries.
         var tileFloats: Int
+        /// Whether queries are rotated (into a copy) before quantization.
+        var rotated: Bool
         /// IVF only (0 for exact): lists probed per query, number of lists, queries per IVF chunk.
         var nprobe = 0, lists = 0, chunkQueries = 0
     }
 
     /// Byte offsets of each piece (64-byte aligned).
     struct Layout {
-        let queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
-        let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int
+        let rotatedQueries: Int, queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
+        let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int, sink: Int
         let totalBytes: Int
 
         init(_ s: Shape) {
@@ -21,6 +23,7 @@ struct SearchScratch {
                 defer { offset += (bytes + 63) / 64 * 64 }
                 return offset
             }
+            rotatedQueries = take(s.rotated ? s.queries * s.dimension * 4 : 0)
             queryInt8 = take(s.queries * s.dimension)
             queryScales = take(s.queries * 4)
             heapScores = take(s.queries * s.candidates * 4)
@@ -33,10 +36,13 @@ struct SearchScratch {
             listQueries = take(s.chunkQueries * s.nprobe * 4)
             gathered = take(s.nprobe > 0 ? VectorIndex.queryTile * s.dimension : 0)
             gatheredScales = take(s.nprobe > 0 ? VectorIndex.queryTile * 4 : 0)
+            sink = take(1)
             totalBytes = offset
         }
     }
 
+    /// The queries rotated by the index's rotation (when it has one).
+    let rotatedQueries: UnsafeMutablePointer<Float>
     let queryInt8: UnsafeMutablePointer<Int8>
     let queryScales: UnsafeMutablePointer<Float>
     let heapScores: UnsafeMutablePointer<Float>
@@ -55,9 +61,12 @@ struct SearchScratch {
     /// IVF: the INT8 rows and scales of the queries scored against one list in one kernel call.
     let gathered: UnsafeMutablePointer<Int8>
     let gatheredScales: UnsafeMutablePointer<Float>
+    /// A byte written and never read (see ``TopKHeaps/prefetchRows(_:table:rowBytes:)``).
+    let sink: UnsafeMutablePointer<Int8>
 
     init(layout: Layout, base: UnsafeMutableRawPointer) {
         func at<T>(_ offset: Int, _: T.Type) -> UnsafeMutablePointer<T> { (base + offset).assumingMemoryBound(to: T.self) }
+        rotatedQueries = at(layout.rotatedQueries, Float.self)
         queryInt8 = at(layout.queryInt8, Int8.self)
         queryScales = at(layout.queryScales, Float.self)
         heapScores = at(layout.heapScores, Float.self)
@@ -70,5 +79,6 @@ struct SearchScratch {
         listQueries = at(layout.listQueries, Int32.self)
         gathered = at(layout.gathered, Int8.self)
         gatheredScales = at(layout.gatheredScales, Float.self)
+        sink = at(layout.sink, Int8.self)
     }
 }

@@ -8,6 +8,8 @@ struct TopKHeaps {
     let scores: UnsafeMutablePointer<Float>
     let rows: UnsafeMutablePointer<Int32>
     let sizes: UnsafeMutablePointer<Int32>
+    /// Scratch byte where prefetch loads leave their value so the optimizer keeps them (never read).
+    let sink: UnsafeMutablePointer<Int8>
 
     /// Empties the heaps of queries `0 ..< count`.
     func reset(count: Int) { sizes.update(repeating: 0, count: count) }
@@ -63,6 +65,15 @@ struct TopKHeaps {
         }
         scores[base + i] = score
         rows[base + i] = row
+    }
+
+    /// Touches the first byte of every candidate row of query `q` in `table`, so the cache misses
+    /// of the re-scoring overlap instead of coming one after another.
+    @inline(__always) func prefetchRows(_ q: Int, table: UnsafePointer<Int8>, rowBytes: Int) {
+        let base = q * k
+        var touched: Int8 = 0
+        for i in 0..<Int(sizes[q]) { touched |= table[Int(rows[base + i]) * rowBytes] }
+        sink.pointee = touched
     }
 
     /// Replaces every entry's score of query `q` by `score(row)` and restores the heap order.

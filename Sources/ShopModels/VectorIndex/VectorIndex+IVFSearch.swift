@@ -11,16 +11,24 @@ extension VectorIndex {
         for c0 in stride(from: 0, to: queryCount, by: Self.ivfChunkQueries) {
             let chunk = min(Self.ivfChunkQueries, queryCount - c0)
             try selectLists(ivf, firstQuery: c0, count: chunk, nprobe: nprobe, work: work)
-            groupByList(ivf, count: chunk, nprobe: nprobe, work: work)
-            for list in 0..<ivf.listCount {
-                let first = Int(work.listStarts[list]), end = Int(work.listStarts[list + 1])
-                for g0 in stride(from: first, to: end, by: Self.queryTile) {
-                    try scoreList(ivf, list, queries: work.listQueries + g0, count: min(Self.queryTile, end - g0),
-                                  firstQuery: c0, work: work, scan: scan)
+            // Each query's best lists first (they hold most of its neighbours, so its heap threshold
+            // rises early and the rest of the scan rejects almost everything), then the others.
+            let firstBand = min(Self.ivfFirstBand, nprobe)
+            for ranks in [0..<firstBand, firstBand..<nprobe] where !ranks.isEmpty {
+                groupByList(ivf, count: chunk, nprobe: nprobe, ranks: ranks, work: work)
+                for list in 0..<ivf.listCount {
+                    let first = Int(work.listStarts[list]), end = Int(work.listStarts[list + 1])
+                    for g0 in stride(from: first, to: end, by: Self.queryTile) {
+                        try scoreList(ivf, list, queries: work.listQueries + g0, count: min(Self.queryTile, end - g0),
+                                      firstQuery: c0, work: work, scan: scan)
+                    }
                 }
             }
         }
     }
+
+    /// Probe ranks scored in the first pass of an IVF chunk.
+    static let ivfFirstBand = 2
 
     /// Writes the `nprobe` best lists of queries `first ..< first + count` to `work.probeLists`.
     private func selectLists(_ ivf: IVFLists, firstQuery first: Int, count: Int, nprobe: Int, work: SearchScratch) throws {
@@ -39,15 +47,18 @@ extension VectorIndex {
         }
     }
 
-    /// Counting sort of the chunk's (list, query) pairs by list into `listStarts` / `listQueries`.
-    private func groupByList(_ ivf: IVFLists, count: Int, nprobe: Int, work: SearchScratch) {
+    /// Counting sort of the chunk's (list, query) pairs of probe ranks `ranks` by list into
+    /// `listStarts` / `listQueries`.
+    private func groupByList(_ ivf: IVFLists, count: Int, nprobe: Int, ranks: Range<Int>, work: SearchScratch) {
         let starts = work.listStarts
         starts.update(repeating: 0, count: ivf.listCount + 1)
-        for i in 0..<(count * nprobe) { starts[Int(work.probeLists[i]) + 1] += 1 }
+        for q in 0..<count {
+            for p in ranks { starts[Int(work.probeLists[q * nprobe + p]) + 1] += 1 }
+        }
         for l in 0..<ivf.listCount { starts[l + 1] += starts[l] }
         // Fill using starts[l] as the cursor, then shift back so starts[l] is the start again.
         for q in 0..<count {
-            for p in 0..<nprobe {
+            for p in ranks {
                 let list = Int(work.probeLists[q * nprobe + p])
                 work.listQueries[Int(starts[list])] = Int32(q)
                 starts[list] += 1

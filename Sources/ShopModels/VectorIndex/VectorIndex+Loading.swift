@@ -25,9 +25,10 @@ extension VectorIndex {
         try check.finiteNonNegative(scales, ".vectors.scale")
         let ids = try check.optional(".ids", as: Int64.self, shape: [n])
         let categories = try check.optional(".categories", as: Int32.self, shape: [n])
+        let rotation = try check.rotation(dimension: d)
         let ivf = try Self.loadIVF(check, flatVectors: vectors, flatScales: scales, count: n, dimension: d)
         try self.init(count: n, dimension: d, vectors: vectors.buffer, scales: scales.buffer, ids: ids?.buffer,
-                      categories: categories?.buffer, ivf: ivf?.lists, owners: [tensors.mapping] + (ivf.map { [$0.owner] } ?? []))
+                      categories: categories?.buffer, ivf: ivf?.lists, rotation: rotation, owners: [tensors.mapping] + (ivf.map { [$0.owner] } ?? []))
     }
 
     private static func loadIVF(_ check: TensorChecks, flatVectors: TensorView<Int8>, flatScales: TensorView<Float>,
@@ -68,55 +69,5 @@ extension VectorIndex {
         let ivf = try IVFLists(centroids: centroids.buffer, dimension: d, listOffsets: offsets.elements.map { Int($0) },
                                rows: rows.buffer, vectors: listVectors.buffer, scales: listScales.buffer)
         return (ivf, centroids.owner)
-    }
-}
-
-/// Tensor lookups under one prefix that throw ``ModelLoadError`` naming the file and the tensor.
-struct TensorChecks {
-    let file: SafetensorsFile
-    let prefix: String
-
-    func name(_ suffix: String) -> String { prefix + suffix }
-    func exists(_ suffix: String) -> Bool { file.info(name(suffix)) != nil }
-
-    func reject(_ suffix: String, _ reason: String) -> ModelLoadError {
-        ModelLoadError(file: file.path, .modelRejected("vector index tensor '\(name(suffix))' \(reason)"))
-    }
-
-    func tensor<Element: SafetensorsElement>(_ suffix: String, as type: Element.Type, shape: [Int]? = nil) throws
-        -> TensorView<Element> {
-        try file.tensor(name(suffix), as: type, shape: shape)
-    }
-
-    func optional<Element: SafetensorsElement>(_ suffix: String, as type: Element.Type, shape: [Int]) throws
-        -> TensorView<Element>? {
-        exists(suffix) ? try tensor(suffix, as: type, shape: shape) : nil
-    }
-
-    func finiteNonNegative(_ view: TensorView<Float>, _ suffix: String) throws {
-        for i in 0..<view.count where !(view[i].isFinite && view[i] >= 0) {
-            throw reject(suffix, "entry \(i) is \(view[i]); scales must be finite and >= 0")
-        }
-    }
-
-    /// `.ivf.centroids` as F32 `[C, d]`, or (if tools/quantize quantized them) I8 + `.scale`,
-    /// dequantized into owned memory.
-    func centroids(dimension d: Int) throws -> (buffer: UnsafeBufferPointer<Float>, count: Int, owner: AnyObject) {
-        let suffix = ".ivf.centroids"
-        guard let info = file.info(name(suffix)), info.shape.count == 2, info.shape[1] == d, info.shape[0] >= 1 else {
-            throw reject(suffix, "must be [C, \(d)] with C >= 1, got \(file.info(name(suffix))?.shape ?? [])")
-        }
-        let c = info.shape[0]
-        if info.dtype == .f32 {
-            let view = try tensor(suffix, as: Float.self)
-            guard view.buffer.allSatisfy({ $0.isFinite }) else { throw reject(suffix, "contains NaN or infinity") }
-            return (view.buffer, c * d, view.owner)
-        }
-        let q = try tensor(suffix, as: Int8.self)
-        let scales = try tensor(suffix + ".scale", as: Float.self, shape: [c])
-        try finiteNonNegative(scales, suffix + ".scale")
-        let values = (0..<(c * d)).map { Float(q[$0]) * scales[$0 / d] }
-        let (memory, buffer) = OwnedMemory.copy(values)
-        return (buffer, c * d, memory)
     }
 }

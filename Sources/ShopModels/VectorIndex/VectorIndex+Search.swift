@@ -25,8 +25,8 @@ extension VectorIndex {
     public func search(queries: UnsafePointer<Float>, count queryCount: Int, k: Int, mode: SearchMode = .exact,
                        filter: SearchFilter? = nil, results: UnsafeMutablePointer<SearchHit>,
                        scratch: WorkerWorkspace, scratchRegion: Int = VectorIndex.defaultScratchRegion) throws {
-        guard k >= 0, queryCount >= 0 else {
-            throw VectorIndexError.invalidArgument("k (\(k)) and the query count (\(queryCount)) must be >= 0")
+        guard k >= 0, queryCount >= 0, !queryCount.multipliedReportingOverflow(by: k).overflow else {
+            throw VectorIndexError.invalidArgument("k (\(k)) and the query count (\(queryCount)) must be >= 0 and their product representable")
         }
         var nprobe = 0
         if case .ivf(let requested) = mode {
@@ -40,11 +40,11 @@ extension VectorIndex {
         guard queryCount > 0, k > 0 else { return }
         let heapK = Self.candidateCount(k: k, count: count)
         guard heapK > 0 else {
-            (results).update(repeating: .none, count: queryCount * k)
+            results.update(repeating: .none, count: queryCount * k)
             return
         }
         var shape = SearchScratch.Shape(queries: queryCount, dimension: dimension, candidates: heapK,
-                                        tileFloats: Self.queryTile * flat.maxBlockRows)
+                                        tileFloats: Self.queryTile * flat.maxBlockRows, rotated: rotation != nil)
         if let ivf, nprobe > 0 {
             shape.tileFloats = Self.queryTile * max(ivf.listCount, ivf.maxListRows)
             shape.nprobe = nprobe
@@ -53,8 +53,13 @@ extension VectorIndex {
         }
         let layout = SearchScratch.Layout(shape)
         let work = SearchScratch(layout: layout, base: scratch.region(scratchRegion, bytes: layout.totalBytes))
+        var queries = queries
+        if let rotation {
+            rotation.apply(queries, count: queryCount, into: work.rotatedQueries)
+            queries = UnsafePointer(work.rotatedQueries)
+        }
         try prepareQueries(queries, count: queryCount, into: work)
-        let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes)
+        let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes, sink: work.sink)
         heaps.reset(count: queryCount)
         let scan = CandidateScan(heaps: heaps, filter: ResolvedFilter(filter, categories: categories, ids: ids))
         if let ivf, nprobe > 0 {
@@ -69,7 +74,7 @@ extension VectorIndex {
     }
 
     /// Candidates kept per query by the INT8 scan before the FP32-query re-scoring picks the best `k`.
-    static func candidateCount(k: Int, count: Int) -> Int { min(count, k + max(k, 16)) }
+    static func candidateCount(k: Int, count: Int) -> Int { k >= count ? count : min(count, k + max(k, 16)) }
 
     /// Re-scores query `q`'s candidates with the FP32 query against the INT8 vectors (`q · v_int8 · s_v`,
     /// divided by ‖q‖), which removes the query's quantization error from the final order and scores.
@@ -77,11 +82,9 @@ extension VectorIndex {
         let norm = VectorMath.norm(vector, dimension: dimension)
         let inverseNorm: Float = norm > 0 ? 1 / norm : 0
         let table = vectors.baseAddress!
+        heaps.prefetchRows(q, table: table, rowBytes: dimension)
         heaps.rescore(q) { row in
-            let v = table + Int(row) * dimension
-            var dot: Float = 0
-            for j in 0..<dimension { dot += vector[j] * Float(v[j]) }
-            return dot * scales[Int(row)] * inverseNorm
+            VectorMath.dot(vector, table + Int(row) * dimension, dimension: dimension) * scales[Int(row)] * inverseNorm
         }
     }
 

@@ -9,6 +9,7 @@ extension VectorIndex {
         writer.add(prefix + ".vectors.scale", Array(scales), shape: [count])
         if let ids { writer.add(prefix + ".ids", Array(ids), shape: [count]) }
         if let categories { writer.add(prefix + ".categories", Array(categories), shape: [count]) }
+        if let rotation { writer.add(prefix + ".rotation", Array(rotation.matrix), shape: [dimension, dimension]) }
         guard let ivf else { return }
         writer.add(prefix + ".ivf.centroids", Array(ivf.centroids), shape: [ivf.listCount, dimension])
         writer.add(prefix + ".ivf.list_offsets", ivf.listOffsets.map { Int64($0) }, shape: [ivf.listCount + 1])
@@ -26,7 +27,10 @@ extension VectorIndex {
             throw VectorIndexError.invalidArgument("\(queries.count) floats are not whole queries of dimension \(dimension)")
         }
         let queryCount = queries.count / dimension
-        guard k >= 0 else { throw VectorIndexError.invalidArgument("k must be >= 0, got \(k)") }
+        let (slots, overflow) = queryCount.multipliedReportingOverflow(by: k)
+        guard k >= 0, !overflow, slots <= 1 << 26 else {
+            throw VectorIndexError.invalidArgument("k must be >= 0 and queries × k at most 2^26, got k = \(k)")
+        }
         var hits = [SearchHit](repeating: .none, count: queryCount * k)
         try queries.withUnsafeBufferPointer { q in
             try hits.withUnsafeMutableBufferPointer { out in

@@ -9,6 +9,24 @@ enum VectorMath {
         return sum.squareRoot()
     }
 
+    /// `Σ x[j] · v[j]` for FP32 `x` and INT8 `v` (16 lanes at a time).
+    @inline(__always) static func dot(_ x: UnsafePointer<Float>, _ v: UnsafePointer<Int8>, dimension d: Int) -> Float {
+        var acc = SIMD16<Float>()
+        var j = 0
+        while j + 16 <= d {
+            let xs = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+            let vs = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD16<Int8>.self)
+            acc += xs * SIMD16<Float>(vs)
+            j += 16
+        }
+        var sum = acc.sum()
+        while j < d {
+            sum += x[j] * Float(v[j])
+            j += 1
+        }
+        return sum
+    }
+
     /// A copy of `vectors` with every row scaled to unit length (zero rows stay zero).
     static func normalizedRows(_ vectors: [Float], dimension: Int) -> [Float] {
         var out = vectors

@@ -20,5 +20,8 @@ public enum DefaultModelKinds {
         // registry.register(kind: RankModel.kind, factory: RankModel.init(context:))
         registry.register(kind: DialogueModel.kind, factory: DialogueModel.init(context:))
         registry.register(kind: PriceModel.kind) { try PriceModel(context: $0) }
+        registry.register(kind: RecallModel.kind, factory: RecallModel.init(context:))
+        registry.register(kind: RankModel.kind, factory: RankModel.init(context:))
+        registry.register(kind: ImageSearchModel.kind, factory: ImageSearchModel.init(context:))
     }
 }

@@ -1,3 +1,5 @@
+import ShopImaging
+import ShopModels
 import ShopProtoC
 import ShopWire
 
@@ -13,9 +15,55 @@ enum ImageSearchService {
 
     static func make(models: any ModelAvailability) -> ModelBackedService {
         ModelBackedService(name: name, model: model, methods: [
-            .unary("Search", request: requestType, response: responseType, validate: validate),
+            .scheduled("Search", request: requestType, response: responseType, version: \.model_version,
+                       validate: validate, run: search),
         ], models: models)
     }
+
+    /// Runs one search as one row of a scheduler batch: on the worker, the image is decoded and
+    /// preprocessed (or the embedding taken), the CNN embeds it and the index finds the matches;
+    /// the answer is built back on the call's thread.
+    static func search(_ request: UnsafeMutablePointer<Request>, served: ServedModel,
+                       responder: UnaryResponder<Shop__V1__SearchResponse>) throws {
+        let model = try served.model(as: ImageSearchModel.self)
+        let query = try ImageSearchRequestMapping.query(request.pointee, model: model, maxPixels: Int(maxPixels))
+        let version = "\(served.version)"
+        let returnEmbedding = request.pointee.return_query_embedding != 0
+        try served.compute(rows: 1, context: query, responder: responder, fill: { row in
+            ImageSearchRequestMapping.fillInput(request.pointee, model: model, row: row)
+        }) { output, arena in
+            if let failure = query.inputFailure { throw failure }   // e.g. a corrupt image: INVALID_ARGUMENT
+            let response = arena.make(responseType)
+            let row = output.baseAddress!
+            let hits = model.outputRow.hits(row, count: query.limit).prefix { $0.isHit }
+            response.pointee.n_matches = hits.count
+            let matches = arena.allocate(UnsafeMutablePointer<Shop__V1__ImageMatch>?.self, count: max(hits.count, 1))
+            for (i, hit) in hits.enumerated() {
+                let match = arena.make(matchType)
+                match.pointee.item_id = arena.copy("\(hit.id)")
+                match.pointee.similarity = min(1, max(-1, hit.score))
+                match.pointee.category = arena.copy(model.categoryName(row: hit.row))
+                matches[i] = match
+            }
+            response.pointee.matches = matches
+            response.pointee.mode = query.mode == .exact ? SHOP__V1__SEARCH_MODE__SEARCH_MODE_EXACT
+                                                        : SHOP__V1__SEARCH_MODE__SEARCH_MODE_APPROXIMATE
+            if returnEmbedding {
+                let embedding = arena.make(embeddingType)
+                let values = arena.allocate(Float.self, count: model.dimension)
+                let source = model.outputRow.embedding(row)
+                for i in 0..<model.dimension { values[i] = source[i] }
+                embedding.pointee.n_values = model.dimension
+                embedding.pointee.values = values
+                response.pointee.query_embedding = embedding
+            }
+            response.pointee.model_version = arena.copy(version)
+            return UnsafePointer(response)
+        }
+    }
+
+    static let matchType = ProtoMessageType<Shop__V1__ImageMatch>(shop__v1__image_match__init)
+    static let embeddingType = ProtoMessageType<Shop__V1__Embedding>(shop__v1__embedding__init)
 
     /// The model-independent rules of image_search_service.proto (the embedding dimension and
     /// category names depend on the model and are checked once it is loaded).

@@ -1,17 +1,19 @@
 """Vector index tensors for ShopServe's INT8 VectorIndex (docs/model-format.md, "Vector index").
 
 `build_index_tensors` turns FP32 embeddings into the tensors the Swift `VectorIndex` loads: every
-row L2-normalized (similarity = inner product = cosine) and quantized per row to INT8 with the
-project's quantizer, optional external ids and categories, and optional IVF lists from a seeded
-spherical k-means in numpy. Training scripts merge the returned dict into the tensors they publish:
+row L2-normalized (similarity = inner product = cosine), rotated by a seeded random orthogonal
+matrix (stored as `P.rotation`; inner products are unchanged, but the energy is spread over the
+dimensions so the per-row INT8 scale loses less), and quantized per row to INT8 with the project's
+quantizer; optional external ids and categories, and optional IVF lists from a seeded spherical
+k-means in numpy. Training scripts merge the returned dict into the tensors they publish:
 
     tensors.update(build_index_tensors(item_embeddings, "items", ids=item_ids, ivf_lists=64))
     publish(name, tensors, kind=..., config=..., keep_fp32=index_keep_fp32("items"))
 
 The INT8 tensors pass through tools/quantize unchanged (integer tensors are copied; the 1-D F32
-scales stay F32). The 2-D F32 IVF centroids would be quantized like a weight unless kept:
-`index_keep_fp32(prefix)` gives the --keep-fp32 glob (the Swift loader also accepts quantized
-centroids, I8 + `.scale`, and dequantizes them).
+scales stay F32). The 2-D F32 rotation and IVF centroids would be quantized like weights unless
+kept: `index_keep_fp32(prefix)` gives the --keep-fp32 globs (required for the rotation, which the
+Swift loader checks for orthogonality; the loader does accept quantized centroids, I8 + `.scale`).
 """
 import numpy as np
 
@@ -23,6 +25,12 @@ def normalize_rows(vectors) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+
+def random_rotation(dimension: int, seed: int = 0) -> np.ndarray:
+    """A seeded random orthogonal matrix [d, d] (QR of a gaussian matrix, signs fixed)."""
+    q, r = np.linalg.qr(np.random.default_rng([seed, 0x524F54]).standard_normal((dimension, dimension)))
+    return (q * np.sign(np.diag(r))).astype(np.float32)
 
 
 def _assign(vectors: np.ndarray, centroids: np.ndarray, chunk: int = 8192) -> np.ndarray:
@@ -54,10 +62,11 @@ def spherical_kmeans(vectors: np.ndarray, lists: int, *, iterations: int = 10, s
 
 
 def build_index_tensors(vectors_fp32, prefix: str, ids=None, categories=None, ivf_lists=None, seed: int = 0,
-                        iterations: int = 10, sample_size=None) -> dict:
+                        iterations: int = 10, sample_size=None, rotate: bool = True) -> dict:
     """The tensors of a vector index over `vectors_fp32` [n, d] under `prefix`, as numpy arrays.
 
-    - `P.vectors` I8 [n, d] + `P.vectors.scale` F32 [n]: normalized rows quantized per row.
+    - `P.vectors` I8 [n, d] + `P.vectors.scale` F32 [n]: normalized (and rotated) rows quantized per row.
+    - `P.rotation` F32 [d, d] (unless rotate=False): the orthogonal R; a stored row is R·v.
     - `P.ids` I64 [n] (if `ids` is given; the default id is the row), `P.categories` I32 [n] (if given).
     - with `ivf_lists`: `P.ivf.centroids` F32 [C, d], `P.ivf.list_offsets` I64 [C+1], `P.ivf.rows`
       I64 [n] (flat row of each entry in list order, ascending inside a list), and `P.ivf.vectors`
@@ -70,8 +79,13 @@ def build_index_tensors(vectors_fp32, prefix: str, ids=None, categories=None, iv
         raise ValueError("vectors contain NaN or infinity")
     n = len(vectors)
     unit = normalize_rows(vectors)
+    tensors = {}
+    if rotate:
+        rotation = random_rotation(vectors.shape[1], seed)
+        unit = (unit @ rotation.T).astype(np.float32)
+        tensors[f"{prefix}.rotation"] = rotation
     q, scale = quantize_rows(unit)
-    tensors = {f"{prefix}.vectors": q, f"{prefix}.vectors.scale": scale}
+    tensors.update({f"{prefix}.vectors": q, f"{prefix}.vectors.scale": scale})
     if ids is not None:
         ids = np.asarray(ids, dtype=np.int64)
         if ids.shape != (n,):
@@ -101,12 +115,16 @@ def build_index_tensors(vectors_fp32, prefix: str, ids=None, categories=None, iv
 
 
 def index_keep_fp32(prefix: str) -> list:
-    """tools/quantize --keep-fp32 globs that keep an index's IVF centroids in F32 (pass as publish(keep_fp32=...))."""
-    return [f"{prefix}.ivf.centroids"]
+    """tools/quantize --keep-fp32 globs that keep an index's rotation and IVF centroids in F32
+    (pass as publish(keep_fp32=...)); both are 2-D F32 and would otherwise be quantized."""
+    return [f"{prefix}.rotation", f"{prefix}.ivf.centroids"]
 
 
 def exact_top_k(tensors: dict, prefix: str, queries, k: int) -> np.ndarray:
     """Reference search in numpy over the INT8 vectors (FP32 queries · dequantized rows), rows [m, k]."""
     rows = tensors[f"{prefix}.vectors"].astype(np.float32) * tensors[f"{prefix}.vectors.scale"][:, None]
-    scores = normalize_rows(np.atleast_2d(queries)) @ rows.T
+    queries = normalize_rows(np.atleast_2d(queries))
+    if f"{prefix}.rotation" in tensors:
+        queries = queries @ tensors[f"{prefix}.rotation"].T
+    scores = queries @ rows.T
     return np.argsort(-scores, axis=1, kind="stable")[:, :k]

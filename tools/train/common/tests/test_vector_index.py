@@ -12,7 +12,7 @@ sys.path.insert(0, TOOLS)
 from quantize_lib.quantization import quantize_rows  # noqa: E402
 from train.common.export import publish  # noqa: E402
 from train.common.vector_index import (build_index_tensors, exact_top_k, index_keep_fp32,  # noqa: E402
-                                       normalize_rows)
+                                       normalize_rows, random_rotation)
 
 
 def clustered(rng, n, d=32, clusters=12, noise=0.6):
@@ -24,15 +24,21 @@ def clustered(rng, n, d=32, clusters=12, noise=0.6):
 def test_flat_tensors_are_normalized_rows_quantized_per_row():
     rng = np.random.default_rng(1)
     vectors = clustered(rng, 500)
-    tensors = build_index_tensors(vectors, "items", ids=np.arange(500) * 7, categories=np.arange(500) % 3)
-    assert set(tensors) == {"items.vectors", "items.vectors.scale", "items.ids", "items.categories"}
-    q, scale = quantize_rows(normalize_rows(vectors))
+    tensors = build_index_tensors(vectors, "items", ids=np.arange(500) * 7, categories=np.arange(500) % 3, seed=4)
+    assert set(tensors) == {"items.vectors", "items.vectors.scale", "items.ids", "items.categories", "items.rotation"}
+    rotation = tensors["items.rotation"]
+    np.testing.assert_array_equal(rotation, random_rotation(32, 4))
+    assert np.allclose(rotation @ rotation.T, np.eye(32), atol=1e-5)
+    q, scale = quantize_rows(normalize_rows(vectors) @ rotation.T)
     np.testing.assert_array_equal(tensors["items.vectors"], q)
     np.testing.assert_array_equal(tensors["items.vectors.scale"], scale)
     assert tensors["items.vectors"].dtype == np.int8 and tensors["items.vectors.scale"].dtype == np.float32
     assert tensors["items.ids"].dtype == np.int64 and tensors["items.categories"].dtype == np.int32
     dequantized = q.astype(np.float32) * scale[:, None]
     assert np.allclose(np.linalg.norm(dequantized, axis=1), 1, atol=0.02)
+    plain = build_index_tensors(vectors, "items", rotate=False)
+    assert "items.rotation" not in plain
+    np.testing.assert_array_equal(plain["items.vectors"], quantize_rows(normalize_rows(vectors))[0])
 
 
 def test_ivf_lists_partition_the_rows_by_nearest_centroid():
@@ -46,7 +52,7 @@ def test_ivf_lists_partition_the_rows_by_nearest_centroid():
     assert sorted(rows.tolist()) == list(range(1200))
     np.testing.assert_array_equal(tensors["p.ivf.vectors"], tensors["p.vectors"][rows])
     np.testing.assert_array_equal(tensors["p.ivf.vectors.scale"], tensors["p.vectors.scale"][rows])
-    unit = normalize_rows(vectors)
+    unit = normalize_rows(vectors) @ tensors["p.rotation"].T
     for list_index in range(16):
         members = rows[offsets[list_index]:offsets[list_index + 1]]
         assert np.all(np.diff(members) > 0), "ascending rows inside a list"
@@ -88,13 +94,13 @@ def test_index_tensors_pass_through_tools_quantize(tmp_path, keep_centroids):
                                  models_root=str(tmp_path))
     assert os.path.exists(os.path.join(directory, "config.json"))
     for name, value in index.items():
-        if name == "items.ivf.centroids" and not keep_centroids:
+        if name in ("items.ivf.centroids", "items.rotation") and not keep_centroids:
             continue
         assert written[name].dtype == value.dtype, name
         np.testing.assert_array_equal(written[name], value, err_msg=name)
     assert written["tower.weight"].dtype == np.int8, "the model's own weights are still quantized"
     if keep_centroids:
-        assert "items.ivf.centroids.scale" not in written
+        assert "items.ivf.centroids.scale" not in written and "items.rotation.scale" not in written
     else:  # quantized like a weight: the Swift loader dequantizes I8 + .scale centroids
         assert written["items.ivf.centroids"].dtype == np.int8
         restored = written["items.ivf.centroids"] * written["items.ivf.centroids.scale"][:, None]

@@ -1,4 +1,0 @@
-import XCTest
-@testable import ShopImaging
-
-final class ShopImagingPlaceholderTests: XCTestCase {}
