@@ -41,12 +41,11 @@ def bigrams(text: str) -> set:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
-def near_template_count(lines, templates, threshold=0.4) -> int:
-    """Lines whose most similar template (slots removed) has bigram Jaccard >= threshold."""
+def near_template_flags(lines, templates, threshold=0.4) -> list:
+    """Per line: does its most similar template (slots removed) have bigram Jaccard >= threshold?"""
     template_grams = [bigrams(t) for t in templates]
-    count = 0
+    flags = []
     for line in lines:
         g = bigrams(line.split("|", 2)[2].strip())
-        if max(len(g & t) / len(g | t) for t in template_grams) >= threshold:
-            count += 1
-    return count
+        flags.append(max(len(g & t) / len(g | t) for t in template_grams) >= threshold)
+    return flags

@@ -15,8 +15,6 @@ THIS = {"zh": ["这款", "这个", "这台", "它", "这件", "这双", "这款�
 ZH_NUMBERS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 10: "十"}
 EN_NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 10: "ten"}
 ZH_UNITS = ["个", "台", "件", "双", "部", "只"]
-ZH_AMOUNTS = {100: "一百", 200: "两百", 300: "三百", 500: "五百", 800: "八百", 1000: "一千", 1500: "一千五", 2000: "两千",
-              3000: "三千", 5000: "五千", 8000: "八千"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 ZH_PREFIXES = ["", "", "", "亲,", "请问", "那个", "你好,", "麻烦问下", "哎,", "客服,"]
 ZH_SUFFIXES = ["", "", "", "?", "?", "呢", "啊", "呀", "。", "!", "~", "??", " 🙏", "哈"]
@@ -52,11 +50,6 @@ class SlotValues:
             form = form.lower()
         elif r < 0.2:
             form = form.upper()
-        r = self.rng.random()
-        if r < 0.08:
-            form = form.replace(" ", "")
-        elif r < 0.12 and not form.isascii():  # "星耀 X1": a space between Chinese and Latin
-            form = re.sub(r"(?<=[^\x00-\x7f])(?=[A-Za-z])|(?<=[A-Za-z0-9])(?=[^\x00-\x7f])", " ", form, count=1)
         return form
 
     def color(self, lang):
@@ -66,7 +59,7 @@ class SlotValues:
     def storage(self, lang):
         value = self.rng.choice(self.storages)
         number, unit = value[:-2], value[-2:]
-        unit_forms = [unit, unit[0], unit.lower(), unit[0].lower(), " " + unit, " " + unit.lower(), " " + unit[0].lower()]
+        unit_forms = [unit, unit[0], unit.lower(), unit[0].lower(), " " + unit]
         if lang == "zh":
             unit_forms += [unit[0] + "版", "个" + unit[0]]
         return number + self.rng.choice(unit_forms)
@@ -92,9 +85,8 @@ class SlotValues:
     def budget(self, lang):
         amount = self.rng.choice([100, 200, 300, 500, 800, 1000, 1500, 2000, 3000, 5000, 8000])
         if lang == "zh":
-            words = ZH_AMOUNTS[amount]
             return self.rng.choice([f"{amount}元", f"{amount}块", f"{amount}", f"{amount}块钱", f"¥{amount}", f"{amount}rmb",
-                                    words, words + "块", words + "元", words + "块钱", kilo(amount)])
+                                    kilo(amount)])
         return self.rng.choice([f"{amount} yuan", f"${amount}", f"{amount}", f"{amount} rmb", f"{amount} cny", f"¥{amount}",
                                 f"{amount} bucks", kilo(amount), f"{amount}rmb"])
 

@@ -12,7 +12,7 @@ SUBJECTS = ["the {product}", "{product}", "{this}", "the {color} {product}", "{p
 PHRASES = {
     "greet": {"cores": [
         "hi", "hello", "hey", "hiya", "hi there", "hello there", "hey there", "good morning", "good afternoon", "good evening",
-        "morning", "hey!", "hello?", "anyone there?", "is anyone there", "hi, anybody around?", "hello, are you online",
+        "morning", "hey!", "hello?", "anyone there?", "is anyone there", "hi, anybody around?",
         "hi support", "hey team", "yo", "sup", "howdy", "greetings", "hi, can I ask something", "hello, I have a question",
         "hi, I need some help", "hey, got a minute?", "hello, is this customer service", "hi hi", "helo", "hii", "heyy",
         "hello! you there?", "hi, how are you", "good day", "你好 hi"]},
@@ -170,3 +170,54 @@ COLLOQUIAL = [("you", "u"), ("your", "ur"), ("are", "r"), ("please", "pls"), ("p
 # English with Chinese words mixed in.
 MIXED = [("order", "订单"), ("refund", "退款"), ("coupon", "优惠券"), ("price", "价格"), ("shipping", "运费"), ("stock", "库存"),
          ("cancel", "取消"), ("address", "地址"), ("thanks", "谢谢"), ("hi", "你好"), ("human", "人工"), ("gift", "礼物")]
+
+# A second batch of phrasings: indirect questions, statements of need, longer messages with context.
+MORE_CORES = {
+    "greet": ["hi, hope you're well", "hello hello", "heya", "hey, anyone around", "good morning team", "hi, is this the shop",
+              "hello, can someone help me", "hey, you there?", "hi! quick question", "evening, anyone on"],
+    "goodbye": ["ok, I'm off", "bye then", "talk soon", "that'll be all, goodbye", "alright, see you around", "all good, bye",
+                "I'll come back later, bye", "peace out"],
+    "thanks": ["thanks, that's helpful", "thank you so much", "great help, thanks", "thanks for sorting that out", "cheers mate",
+               "ok thank you", "brilliant, thanks", "thank you for your time", "much obliged"],
+    "stock_query": ["I'd like to know if the {product} is in stock", "are there any {product} left", "is the {product} still sold",
+                    "do you have any {color} ones", "I can't add the {product} to my cart, is it out of stock", "any chance of a restock",
+                    "when do you get more {product}", "is {size} available for the {product}", "do you have the {storage} version",
+                    "is the {product} available for delivery now"],
+    "price_query": ["how much are they", "what do they cost", "I'd like to know the price of the {product}", "what's it cost",
+                    "how much do you charge for the {product}", "tell me the price of the {product}", "price on the {storage} model?",
+                    "what's the going rate for the {product}", "how much would {quantity} cost", "is the {product} cheaper now"],
+    "product_comparison": ["what's better, {product} or {product2}", "{product} vs {product2}, thoughts?", "help me compare {product} and {product2}",
+                           "is {product} better or {product2}", "which one is better value, {product} or {product2}"],
+    "recommendation": ["looking for something for my {recipient}", "can you suggest a gift for my {recipient}", "what should I get",
+                       "recommend a {product}?", "I need something under {budget}", "what's a nice gift for around {budget}",
+                       "any ideas what to buy", "what's the best option for me", "suggestions please", "what would you go for"],
+    "order_status": ["has my package shipped", "any news on my order", "where's order {order_id} at", "when's my order coming",
+                     "order hasn't arrived yet", "tracking says delivered but I didn't get it", "can you look up order {order_id}",
+                     "is my package lost", "my order {order_id} is taking forever", "check order status please"],
+    "shipping_info": ["how much do you charge for delivery", "is delivery free", "what courier", "how long to ship to Beijing",
+                      "do you ship abroad", "shipping time?", "do you have free shipping", "can I get express shipping",
+                      "how long before it ships", "is there a shipping fee"],
+    "return_refund": ["can I return it", "I need a refund", "how to return", "I'd like to return my order {order_id}",
+                      "what's the refund process", "can I exchange it", "return request", "refund my order please",
+                      "I want to return the {product}, it's not what I expected"],
+    "cancel_order": ["can I cancel", "I'd like to cancel my order", "please cancel it", "cancel the order please",
+                     "I changed my mind, cancel the order", "cancel {order_id}"],
+    "change_address": ["I need to change my address", "can I update my address", "change delivery address please",
+                       "my address is wrong on the order", "ship to a new address"],
+    "payment_issue": ["payment not working", "I can't check out", "why was I charged twice", "my payment was declined",
+                      "money was deducted but no order", "the payment keeps erroring", "which payment methods do you accept"],
+    "coupon_promotion": ["any promo codes", "is there a discount", "do you have any sales", "coupon please", "any special offers",
+                         "is the {product} on sale", "can I get a discount", "any deals for new customers"],
+    "complaint": ["this is terrible", "I'm very unhappy", "the service is awful", "the item is broken", "you guys are useless",
+                  "I'm really disappointed", "the product is defective", "this is a joke", "the delivery driver was so rude to me",
+                  "I got the wrong thing", "I'm not happy at all with this order"],
+    "human_agent": ["I want a human", "can I speak to a person", "get me an agent", "transfer to human", "real agent please",
+                    "I need to talk to a real person"],
+    "out_of_scope": ["what's up", "how's your day", "who made you", "what's 10 plus 5", "tell me something funny",
+                     "can you help with my homework", "where should I travel", "what's the news today", "favorite food?",
+                     "how tall are you", "do you sleep"],
+    "inform": ["{color} one", "I want {color}", "{storage} version", "size {size} please", "the order is {order_id}",
+               "it's order {order_id}", "{quantity} of them", "{budget} max", "for my {recipient} please", "{color} please, {storage}"],
+}
+for _intent, _cores in MORE_CORES.items():
+    PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores
