@@ -141,10 +141,10 @@ def main(argv) -> int:
     parser = argparse.ArgumentParser(prog="tools/train/run dialogue", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=20240519)
-    parser.add_argument("--examples", type=int, default=24000, help="generated training examples")
+    parser.add_argument("--examples", type=int, default=40000, help="generated training examples")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--outside-share", type=float, default=0.5, help="share of 'O' characters the tagger trains on")
-    parser.add_argument("--composed-share", type=float, default=0.6,
+    parser.add_argument("--composed-share", type=float, default=0.7,
                         help="share of training examples composed from phrase parts (corpus_compose.py) instead of fixed templates")
     parser.add_argument("--label-smoothing", type=float, default=0.2, help="label smoothing of the intent loss")
     parser.add_argument("--ngram-dropout", type=float, default=0.2, help="share of a message's n-grams dropped per training step")

@@ -186,6 +186,11 @@ def generate(kb: dict, count: int, seed: int, composed_share: float = 0.6) -> li
             template = rng.choice(TEMPLATES[intent][lang])
         text, spans = render(template, lang, values, rng)
         sentiment, intensity = INTENT_SENTIMENT.get(intent, ("neutral", "low"))
+        if intent == "complaint" and rng.random() < 0.15:  # an outburst alone is a complaint too
+            level = rng.choice(["medium", "high"])
+            examples.append({"text": rng.choice(SENTIMENT_PHRASES[("negative", level)][lang]), "spans": [], "intent": intent,
+                             "sentiment": "negative", "intensity": level, "lang": lang})
+            continue
         prefixes, suffixes = (ZH_PREFIXES, ZH_SUFFIXES) if lang == "zh" else (EN_PREFIXES, EN_SUFFIXES)
         r = rng.random()
         if intent == "price_query" and r < 0.25:
