@@ -1,10 +1,15 @@
 """tools/train/run dialogue: the bilingual (zh-CN/en) customer-service models.
 
-Generates the training corpus (corpus.py, corpus_templates.py) from the demo knowledge base
-(knowledge_base.json, format in docs/dialogue-knowledge-base.md), trains the intent + sentiment
-model and the per-character slot tagger over hashed character n-grams (features.py), reports on
-two hand-written sets in FP32 and in the serving INT8 arithmetic — the dev set (devset.py, used
-for decisions) and the test set (testset.py, reported only) — writes the Swift parity fixtures and publishes models/dialogue/<version>/ (kind "dialogue.ngram").
+Generates the training corpus from the demo knowledge base (knowledge_base.json, format in
+docs/dialogue-knowledge-base.md): fixed templates (corpus_templates.py) and phrase composition
+(corpus_compose.py over corpus_phrases_zh.py / corpus_phrases_en.py), with slot values, typos,
+colloquial and mixed-language words and noise (corpus.py). Trains the intent + sentiment model and
+the per-character slot tagger over hashed character n-grams (features.py), reports on two
+hand-written sets in FP32 and in the serving INT8 arithmetic — the dev set (devset.py, used for
+decisions) and the test set (testset.py, reported only, never inspected line by line) — writes
+the Swift parity fixtures and publishes models/dialogue/<version>/ (kind "dialogue.ngram") with
+the metrics and training settings in its config.json and the `shopctl bench dialogue` side file
+utterances.json.
 """
 import argparse
 import json
@@ -114,6 +119,11 @@ def evaluate_set(name, text_model, slot_model, data, examples, near, show_misses
                  "int8_intent_accuracy_on_other_lines": round(far_accuracy, 4), **rounded}
 
 
+def utterances() -> str:
+    """`shopctl bench dialogue` side file: the dev set's hand-written messages (zh-CN and en), a JSON array."""
+    return json.dumps([e["text"] for e in devset.examples()], ensure_ascii=False, indent=0) + "\n"
+
+
 def config(metrics, training):
     return {
         "description": "bilingual customer-service intent, slot and sentiment models over hashed character n-grams",
@@ -202,7 +212,7 @@ def main(argv) -> int:
     kwargs = {"models_root": args.models} if args.models else {}
     final, written = publish("dialogue", tensors, kind="dialogue.ngram", config=config(metrics, training),
                              embeddings=["text.embedding", "slot.embedding"], keep_fp32=list(FP32_LAYERS),
-                             side_files={"knowledge_base.json": KNOWLEDGE_BASE}, version=args.version, replace=True, **kwargs)
+                             side_files={"knowledge_base.json": KNOWLEDGE_BASE, "utterances.json": utterances()}, version=args.version, replace=True, **kwargs)
     published = {k: (written[k], written[k + ".scale"]) for k in tensors if tensors[k].ndim == 2 and k not in FP32_LAYERS}
     _, outs = text_model.forward(set_data["dev"]["text"], int8=True, quantized=published)
     _, int8_outs = text_model.forward(set_data["dev"]["text"], int8=True)
