@@ -256,3 +256,24 @@ BROAD_CORES = {
 }
 for _intent, _cores in BROAD_CORES.items():
     PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores
+
+# A fourth batch, same intents: everyday wording of leaving, chatting, being upset, delivery and returns.
+EVERYDAY_CORES = {
+    "greet": ["anybody?", "hey, you busy?", "hello, sorry to bother", "hi, customer service", "morning, anyone there?"],
+    "goodbye": ["ok I'll go now", "gotta go", "I'm off now, bye", "ok, see you", "nothing more, thanks, bye", "speak later",
+                "bye, thanks again", "I'll leave it there"],
+    "shipping_info": ["how many days to deliver", "what shipping do you use", "can I pay shipping on delivery", "delivery fee?",
+                      "do you ship for free over some amount", "can you ship faster", "what are your delivery times",
+                      "is there a charge for shipping"],
+    "return_refund": ["I want to send this back", "where's my refund", "can I swap this", "can you refund me", "how do I get my money back",
+                      "I'd like to exchange the size", "not satisfied, can I return", "where do I return it to"],
+    "complaint": ["your products are bad", "I want to complain about the delivery", "it didn't work out of the box",
+                  "so annoyed right now", "what kind of service is that", "no one is taking care of this", "totally not what was advertised",
+                  "your attitude is terrible", "how can you sell this quality", "I'm not okay with this"],
+    "out_of_scope": ["you're cute", "are you a person or a machine", "it's raining here", "working late today", "sing for me",
+                     "how's the stock market", "can you draw", "where should I go tomorrow", "my friend ignores me", "exams are hard",
+                     "I want a cat", "good mobile games?", "so hot today", "just kidding"],
+    "inform": ["yes, {color}", "yeah {storage}", "the {size} one", "this one: {order_id}", "yes, {quantity}", "yes, for my {recipient}"],
+}
+for _intent, _cores in EVERYDAY_CORES.items():
+    PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores

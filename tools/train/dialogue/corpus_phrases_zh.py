@@ -230,3 +230,20 @@ BROAD_CORES = {
 }
 for _intent, _cores in BROAD_CORES.items():
     PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores
+
+# A fourth batch, same intents: everyday wording of leaving, chatting, being upset, delivery and returns.
+EVERYDAY_CORES = {
+    "greet": ["有人吗?", "在的吗", "你好呀,在忙吗", "打扰啦", "嗨,客服", "早上好,请问在吗"],
+    "goodbye": ["好的,那我走了", "先不聊了", "我去忙了,拜拜", "OK,再见", "没啥事了", "好,再联系", "就问这些,拜拜", "下次再来"],
+    "shipping_info": ["你们一般几天发货", "发货用的什么物流", "下单多久能收到", "到付可以吗", "运费是多少", "江浙沪包邮吗",
+                      "能不能快点发货", "可以发京东快递吗", "运费怎么收", "买两件包邮吗"],
+    "return_refund": ["我要申请退货", "这个东西我想退", "退款到哪了", "东西有问题能换吗", "能帮我退了吗", "怎么把钱退回来",
+                      "想换个尺码", "不满意可以退吗", "退货寄哪里", "钱能原路退回吗"],
+    "complaint": ["你们的东西太差了", "我要投诉快递", "东西收到就不能用", "太让人生气了", "这是什么破服务", "根本没人管",
+                  "和宣传的完全不一样", "态度太差了", "这质量也好意思卖", "我很不爽"],
+    "out_of_scope": ["你好可爱", "你是人还是机器", "外面下雨了", "我今天加班", "给我唱首歌吧", "今天股市怎么样", "你会画画吗",
+                     "明天去哪玩好", "我朋友不理我了", "考试好难", "我想养只猫", "哪个手机游戏好玩", "天好热", "开个玩笑"],
+    "inform": ["嗯,{color}的", "对,{storage}", "{size}码的那个", "就这个{order_id}", "是的,{quantity}", "嗯,给{recipient}"],
+}
+for _intent, _cores in EVERYDAY_CORES.items():
+    PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores
