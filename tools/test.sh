@@ -18,7 +18,7 @@ swift test --skip-build --parallel
 
 echo "== python tool tests (quantizer, training helpers)"
 .venv/bin/python -m pytest -q tools/quantize_lib/tests tools/train/common/tests tools/train/price/tests \
-  tools/train/recsys/tests tools/train/image_search/tests
+  tools/train/recsys/tests tools/train/image_search/tests tools/train/dialogue/tests
 
 if [ -d Tests/IntegrationTests ] && ls Tests/IntegrationTests/test_*.py >/dev/null 2>&1; then
   echo "== integration tests (real shopserve, stock clients)"

@@ -7,6 +7,8 @@ language) touches only the text between slots, so the slot labels stay exact.
 import random
 import re
 
+from . import corpus_compose
+from .labels import is_word_character
 from .corpus_templates import INTENT_SENTIMENT, PRICE_COMPLAINTS, SENTIMENT_PHRASES, TEMPLATES
 
 THIS = {"zh": ["这款", "这个", "这台", "它", "这件", "这双", "这款手机", "这个耳机"], "en": ["this one", "this", "it", "this phone", "that one", "this item"]}
@@ -83,11 +85,20 @@ class SlotValues:
     def budget(self, lang):
         amount = self.rng.choice([100, 200, 300, 500, 800, 1000, 1500, 2000, 3000, 5000, 8000])
         if lang == "zh":
-            return self.rng.choice([f"{amount}元", f"{amount}块", f"{amount}", f"{amount}块钱", f"¥{amount}", f"{amount}rmb"])
-        return self.rng.choice([f"{amount} yuan", f"${amount}", f"{amount}", f"{amount} rmb", f"{amount} cny", f"¥{amount}"])
+            return self.rng.choice([f"{amount}元", f"{amount}块", f"{amount}", f"{amount}块钱", f"¥{amount}", f"{amount}rmb",
+                                    kilo(amount)])
+        return self.rng.choice([f"{amount} yuan", f"${amount}", f"{amount}", f"{amount} rmb", f"{amount} cny", f"¥{amount}",
+                                f"{amount} bucks", kilo(amount), f"{amount}rmb"])
 
     def recipient(self, lang):
         return self.rng.choice(self.recipients[lang])
+
+
+def kilo(amount: int) -> str:
+    """1500 → "1.5k", 2000 → "2k"; smaller amounts stay digits."""
+    if amount < 1000:
+        return str(amount)
+    return f"{amount / 1000:g}k"
 
 
 def en_typo(word: str, rng: random.Random) -> str:
@@ -128,22 +139,30 @@ def add_noise(segment: str, lang: str, rng: random.Random) -> str:
 
 
 def render(template: str, lang: str, values: SlotValues, rng: random.Random):
-    """Fills a template: returns (text, spans)."""
+    """Fills a template: returns (text, spans). A Latin/digit slot value never glues onto a Latin
+    word of the surrounding text ("X1vsS9" becomes "X1 vs S9"): slot values are whole words."""
     text, spans, position = "", [], 0
+
+    def literal(segment):
+        segment = add_noise(segment, lang, rng)
+        if spans and spans[-1][1] == len(text) and segment and text and is_word_character(text[-1]) and is_word_character(segment[0]):
+            segment = " " + segment
+        return segment
+
     for match in PLACEHOLDER.finditer(template):
-        text += add_noise(template[position:match.start()], lang, rng)
+        text += literal(template[position:match.start()])
         name = match.group(1)
         if name == "this":
             text += rng.choice(THIS[lang])
         else:
             slot = "product" if name == "product2" else name
             value = getattr(values, slot)(lang)
-            if lang == "en" and text and not text.endswith(" ") and slot != "budget":
-                pass
+            if text and is_word_character(text[-1]) and is_word_character(value[0]):
+                text += " "
             spans.append((len(text), len(text) + len(value), slot))
             text += value
         position = match.end()
-    text += add_noise(template[position:], lang, rng)
+    text += literal(template[position:])
     return text, spans
 
 
@@ -151,8 +170,9 @@ def shift(spans, by):
     return [(s + by, e + by, n) for s, e, n in spans]
 
 
-def generate(kb: dict, count: int, seed: int) -> list:
-    """`count` labelled examples, balanced over intents and languages."""
+def generate(kb: dict, count: int, seed: int, composed_share: float = 0.6) -> list:
+    """`count` labelled examples, balanced over intents and languages; `composed_share` of them
+    come from corpus_compose (phrase composition), the rest from the fixed template lists."""
     rng = random.Random(seed)
     values = SlotValues(kb, rng)
     intents = list(TEMPLATES)
@@ -160,9 +180,17 @@ def generate(kb: dict, count: int, seed: int) -> list:
     for index in range(count):
         intent = intents[index % len(intents)]
         lang = "zh" if rng.random() < 0.5 else "en"
-        template = rng.choice(TEMPLATES[intent][lang])
+        if rng.random() < composed_share:
+            template = corpus_compose.compose(intent, lang, rng)
+        else:
+            template = rng.choice(TEMPLATES[intent][lang])
         text, spans = render(template, lang, values, rng)
         sentiment, intensity = INTENT_SENTIMENT.get(intent, ("neutral", "low"))
+        if intent == "complaint" and rng.random() < 0.15:  # an outburst alone is a complaint too
+            level = rng.choice(["medium", "high"])
+            examples.append({"text": rng.choice(SENTIMENT_PHRASES[("negative", level)][lang]), "spans": [], "intent": intent,
+                             "sentiment": "negative", "intensity": level, "lang": lang})
+            continue
         prefixes, suffixes = (ZH_PREFIXES, ZH_SUFFIXES) if lang == "zh" else (EN_PREFIXES, EN_SUFFIXES)
         r = rng.random()
         if intent == "price_query" and r < 0.25:
@@ -191,4 +219,12 @@ def attach(text, spans, phrase, lang, rng):
 
 
 def all_templates() -> list:
-    return [t for languages in TEMPLATES.values() for templates in languages.values() for t in templates]
+    """The fixed templates and every composition part (a subject stands in as {product})."""
+    fixed = [t for languages in TEMPLATES.values() for templates in languages.values() for t in templates]
+    parts = []
+    for module in corpus_compose.PHRASE_MODULES.values():
+        for entry in module.PHRASES.values():
+            parts += entry["cores"]
+            parts += ["{product}" + p for p in entry.get("predicates", [])]
+            parts += [p.replace("{S}", "{product}") for p in entry.get("patterns", [])]
+    return fixed + parts

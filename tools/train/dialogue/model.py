@@ -139,16 +139,31 @@ def softmax(logits):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def cross_entropy(targets, weights=None):
-    """A grad_fn for integer targets (mean over the batch)."""
+def cross_entropy(targets, smoothing=0.0):
+    """A grad_fn for integer targets (mean over the batch), with optional label smoothing."""
     def fn(logits):
         probs = softmax(logits)
-        n = len(targets)
+        n, classes = probs.shape
         loss = -np.log(probs[np.arange(n), targets] + 1e-9).mean()
-        d = probs.copy()
-        d[np.arange(n), targets] -= 1
-        return float(loss), (d / n).astype(np.float32)
+        want = np.full_like(probs, smoothing / classes)
+        want[np.arange(n), targets] += 1 - smoothing
+        return float(loss), ((probs - want) / n).astype(np.float32)
     return fn
+
+
+def drop_ngrams(bags: Bags, rate: float, rng) -> Bags:
+    """Training-time n-gram dropout: each bag keeps a random (1 - rate) share of its ids (at least
+    one), so a head cannot lean on a single template-specific n-gram."""
+    if rate <= 0:
+        return bags
+    keep = rng.random(bags.ids.size) >= rate
+    rows = np.repeat(np.arange(len(bags)), bags.lengths)
+    keep[bags.starts[bags.lengths > 0]] |= ~np.bincount(rows[keep], minlength=len(bags)).astype(bool)[bags.lengths > 0]
+    out = Bags.__new__(Bags)
+    out.ids = bags.ids[keep]
+    out.lengths = np.bincount(rows[keep], minlength=len(bags)).astype(np.int64)
+    out.starts = np.concatenate([[0], np.cumsum(out.lengths)[:-1]]).astype(np.int64)
+    return out
 
 
 def sentiment_loss(labels, intensities):

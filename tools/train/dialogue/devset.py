@@ -1,9 +1,10 @@
-"""The held-out evaluation set, written by hand: phrasings that are NOT in corpus_templates.py.
+"""The development set, written by hand (formerly the "held-out" set).
 
-One line per example: `intent | sentiment | text`, slots marked as [raw text](slot). Sentiment is
-`0` (neutral), or `-1/-2/-3` (negative low/medium/high), `+1/+2/+3` (positive low/medium/high).
+It steered model and generator decisions, and ~100 generator phrasings (`MORE` in
+corpus_templates.py) were added after looking at its errors, so it is NOT an unbiased test: report
+it as "dev". The untouched test set is testset.py. Format: annotated.py.
 """
-import re
+from . import annotated
 
 LINES = """
 greet | 0 | 您好呀,有个问题想问问
@@ -152,48 +153,6 @@ recommendation | +2 | 你们家东西挺好的,再推荐一个给我[妈妈](rec
 price_query | +1 | [声动Pro耳机](product)挺不错,多少钱
 """.strip().splitlines()
 
-SENTIMENT = {"0": ("neutral", "low"), "-1": ("negative", "low"), "-2": ("negative", "medium"), "-3": ("negative", "high"),
-             "+1": ("positive", "low"), "+2": ("positive", "medium"), "+3": ("positive", "high")}
-MARKUP = re.compile(r"\[([^\]]+)\]\((\w+)\)")
-SLOT_ALIASES = {"shoes": "product"}
-
-
-def parse(markup: str):
-    """`[raw](slot)` markup → (text, spans)."""
-    text, spans, position = "", [], 0
-    for match in MARKUP.finditer(markup):
-        text += markup[position:match.start()]
-        raw, slot = match.group(1), SLOT_ALIASES.get(match.group(2), match.group(2))
-        spans.append((len(text), len(text) + len(raw), slot))
-        text += raw
-        position = match.end()
-    return text + markup[position:], spans
-
 
 def examples() -> list:
-    out = []
-    for line in LINES:
-        intent, sentiment, markup = (part.strip() for part in line.split("|", 2))
-        text, spans = parse(markup)
-        label, intensity = SENTIMENT[sentiment]
-        lang = "en" if text.isascii() else "zh"
-        out.append({"text": text, "spans": spans, "intent": intent, "sentiment": label, "intensity": intensity, "lang": lang})
-    return out
-
-
-def bigrams(text: str) -> set:
-    from .features import normalize
-    text = normalize(re.sub(r"\{\w+\}|\[[^\]]+\]\(\w+\)", " ", text))
-    text = re.sub(r"[\s,.!?~:;]+", " ", text).strip()
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
-
-
-def near_template_count(templates, threshold=0.4) -> int:
-    """Held-out lines whose most similar template (slots removed) has bigram Jaccard >= threshold."""
-    template_grams = [bigrams(t) for t in templates]
-    count = 0
-    for line in LINES:
-        g = bigrams(line.split("|", 2)[2].strip())
-        if max(len(g & t) / len(g | t) for t in template_grams) >= threshold:
-            count += 1
-    return count
+    return annotated.examples(LINES)
