@@ -18,8 +18,12 @@ final class BundledWorkloadTests: XCTestCase {
         }
     }
 
+    /// `file` of the newest bundled version of `model` (what the workloads read by default).
     private func sideFile(_ model: String, _ file: String) throws -> Any {
-        let data = try Data(contentsOf: models.appendingPathComponent("\(model)/1/\(file)"))
+        let versions = try FileManager.default.contentsOfDirectory(atPath: models.appendingPathComponent(model).path)
+            .compactMap(Int.init)
+        let newest = try XCTUnwrap(versions.max(), "no version of \(model) in \(models.path)")
+        let data = try Data(contentsOf: models.appendingPathComponent("\(model)/\(newest)/\(file)"))
         return try JSONSerialization.jsonObject(with: data)
     }
 
