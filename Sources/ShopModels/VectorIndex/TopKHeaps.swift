@@ -67,13 +67,20 @@ struct TopKHeaps {
         rows[base + i] = row
     }
 
-    /// Touches the first byte of every candidate row of query `q` in `table`, so the cache misses
-    /// of the re-scoring overlap instead of coming one after another.
-    @inline(__always) func prefetchRows(_ q: Int, table: UnsafePointer<Int8>, rowBytes: Int) {
+    /// Touches every cache line of every candidate row of query `q` in `table` (rows of `rowBytes`),
+    /// so the cache misses of the re-scoring overlap instead of coming one after another.
+    @inline(__always) func prefetchRows(_ q: Int, table: UnsafeRawPointer, rowBytes: Int) {
         let base = q * k
-        var touched: Int8 = 0
-        for i in 0..<Int(sizes[q]) { touched |= table[Int(rows[base + i]) * rowBytes] }
-        sink.pointee = touched
+        var touched: UInt8 = 0
+        for i in 0..<Int(sizes[q]) {
+            let row = table + Int(rows[base + i]) * rowBytes
+            var offset = 0
+            while offset < rowBytes {
+                touched |= row.load(fromByteOffset: offset, as: UInt8.self)
+                offset += 64
+            }
+        }
+        sink.pointee = Int8(bitPattern: touched)
     }
 
     /// Replaces every entry's score of query `q` by `score(row)` and restores the heap order.

@@ -2,7 +2,7 @@ import ShopKernels
 
 extension VectorIndex {
     /// Queries whose probes are grouped by list at once (bounds the scratch for any batch size).
-    static let ivfChunkQueries = 256
+    static let ivfChunkQueries = 1024
 
     /// IVF search: per chunk of queries, one GEMM against the centroids picks each query's `nprobe`
     /// lists; the (list, query) pairs are then grouped by list so every probed list is scored with
