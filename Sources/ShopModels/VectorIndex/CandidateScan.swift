@@ -1,7 +1,7 @@
-/// Feeds one row of kernel scores into a query's top-k heap: a vector compare against the heap's
-/// threshold skips (almost) every score, and only candidates that would enter are filtered.
+/// Feeds one row of kernel scores into a query's top-k candidates: a vector compare against the
+/// query's threshold skips (almost) every score, and only candidates that would enter are filtered.
 struct CandidateScan {
-    let heaps: TopKHeaps
+    let heaps: TopKCandidates
     /// The filter, resolved against the index's tables (nil admits everything).
     let filter: ResolvedFilter?
 
@@ -10,6 +10,13 @@ struct CandidateScan {
     @inline(__always) func scan(_ scores: UnsafePointer<Float>, length: Int, query: Int, rowBase: Int,
                                 rowMap: UnsafePointer<Int64>?) {
         var threshold = heaps.threshold(query)
+        if filter == nil, length >= Self.boundGroups, heaps.k <= Self.boundGroups {
+            let bound = Self.lowerBound(scores, length: length)
+            if bound > threshold {
+                heaps.raiseThreshold(query, to: bound)
+                threshold = bound
+            }
+        }
         var j = 0
         while j + 16 <= length {
             let v = UnsafeRawPointer(scores + j).loadUnaligned(as: SIMD16<Float>.self)
@@ -27,6 +34,35 @@ struct CandidateScan {
                 threshold = heaps.threshold(query)
             }
             j += 1
+        }
+    }
+
+    /// Disjoint groups of a row whose maxima give ``lowerBound(_:length:)``.
+    static let boundGroups = 32
+
+    /// A score that at least 32 of `scores[0 ..< length]` (length >= 32) reach: the smallest of the
+    /// maxima of 32 disjoint groups (lane `l` of every even or odd 16-block). Every score of the row
+    /// that reaches it is offered, so once the row is scanned the query holds at least 32 ≥ k
+    /// candidates that reach it, and it is a valid threshold from the start of the row: the first
+    /// rows of a query no longer fill its buffer with candidates that a cut would throw away.
+    @inline(__always) static func lowerBound(_ scores: UnsafePointer<Float>, length: Int) -> Float {
+        // Plain loops over a fixed 32 lanes: LLVM turns them into packed max / min instructions
+        // (SIMD16's pointwiseMax does not, on the baseline target).
+        var m = (SIMD16<Float>(), SIMD16<Float>())
+        return withUnsafeMutableBytes(of: &m) { raw in
+            let lanes = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+            for l in 0..<32 { lanes[l] = scores[l] }
+            var j = 32
+            while j + 32 <= length {
+                for l in 0..<32 {
+                    let v = scores[j + l]
+                    lanes[l] = v > lanes[l] ? v : lanes[l]
+                }
+                j += 32
+            }
+            var smallest = lanes[0]
+            for l in 1..<32 { smallest = lanes[l] < smallest ? lanes[l] : smallest }
+            return smallest
         }
     }
 

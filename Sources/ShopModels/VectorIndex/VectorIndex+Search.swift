@@ -43,7 +43,8 @@ extension VectorIndex {
             results.update(repeating: .none, count: queryCount * k)
             return
         }
-        var shape = SearchScratch.Shape(queries: queryCount, dimension: dimension, candidates: heapK,
+        var shape = SearchScratch.Shape(queries: queryCount, dimension: dimension,
+                                        candidateSlots: TopKCandidates.capacity(k: heapK),
                                         tileFloats: Self.queryTile * flat.maxBlockRows, rotated: rotation != nil)
         if let ivf, nprobe > 0 {
             shape.tileFloats = Self.queryTile * max(ivf.listCount, ivf.maxListRows)
@@ -59,7 +60,9 @@ extension VectorIndex {
             queries = UnsafePointer(work.rotatedQueries)
         }
         try prepareQueries(queries, count: queryCount, into: work)
-        let heaps = TopKHeaps(k: heapK, scores: work.heapScores, rows: work.heapRows, sizes: work.heapSizes, sink: work.sink)
+        let heaps = TopKCandidates(k: heapK, capacity: TopKCandidates.capacity(k: heapK), scores: work.candidateScores,
+                                   rows: work.candidateRows, sizes: work.candidateSizes, thresholds: work.thresholds,
+                                   sink: work.sink)
         heaps.reset(count: queryCount)
         let scan = CandidateScan(heaps: heaps, filter: ResolvedFilter(filter, categories: categories, ids: ids))
         if let ivf, nprobe > 0 {
@@ -79,7 +82,7 @@ extension VectorIndex {
     /// Re-scores query `q`'s candidates with the FP32 query against the INT16 rows if the index has
     /// them, else the INT8 rows (`q · v · s_v`, divided by ‖q‖): removes the query's quantization
     /// error (and with INT16 rows, nearly all of the catalogue's) from the final order and scores.
-    private func rescore(_ heaps: TopKHeaps, query q: Int, vector: UnsafePointer<Float>) {
+    private func rescore(_ heaps: TopKCandidates, query q: Int, vector: UnsafePointer<Float>) {
         let norm = VectorMath.norm(vector, dimension: dimension)
         let inverseNorm: Float = norm > 0 ? 1 / norm : 0
         if let fine {
