@@ -20,7 +20,7 @@ let queries = BenchInput.load(input.queries, as: Float.self)
 let truth = BenchInput.load(input.truth, as: Int64.self)
 let n = base.count / d, m = queries.count / d
 /// Method names get this suffix when the shortlist is re-scored against INT16 rows.
-let variant = input.fine ? " +i16" : ""
+let variant = (input.fine ? " +i16" : "") + (input.noRotate ? " norot" : "")
 guard truth.count == m * k else { BenchInput.fail("truth has \(truth.count) ids, expected \(m) x \(k)") }
 print("VectorSearchBench \(input.label)\(variant): \(n) x \(d) vectors, \(m) queries, k = \(k), batch \(input.batch), kernels \(String(cString: shop_kernels_variant_name(shop_kernels_active_variant())))")
 
@@ -33,7 +33,8 @@ func result(_ fields: [String: Any]) {
 
 var t0 = now()
 let ivfOptions = input.lists > 0 ? IVFBuildOptions(lists: input.lists, iterations: input.iterations, sampleSize: input.sample) : nil
-let index = try VectorIndex(vectors: base, count: n, dimension: d, ivf: ivfOptions, fineVectors: input.fine)
+let index = try VectorIndex(vectors: base, count: n, dimension: d, ivf: ivfOptions, rotate: !input.noRotate,
+                            fineVectors: input.fine)
 let buildSeconds = now() - t0
 print(String(format: "built in %.2f s%@", buildSeconds, index.hasIVF ? " (\(index.listCount) IVF lists)" : ""))
 result(["method": "int8\(variant) build", "seconds": buildSeconds])
