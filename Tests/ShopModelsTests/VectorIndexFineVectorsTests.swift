@@ -36,6 +36,27 @@ final class VectorIndexFineVectorsTests: XCTestCase {
         XCTAssertEqual(own[0][0].score, 1, accuracy: 1e-4)
     }
 
+    func testPairedDotEqualsThePlainDotAndOddDimensionsUseThePlainOne() throws {
+        for dimension in [64, 40] {
+            let rows = VectorIndexTestData.gaussian(count: 50, dimension: dimension, seed: 41)
+            let x = VectorIndexTestData.gaussian(count: 1, dimension: dimension, seed: 42)
+            let (memory, fine) = FineVectors.quantize(rows, count: 50, dimension: dimension)
+            XCTAssertEqual(fine.pairs, dimension % 32 == 0)
+            try withExtendedLifetime(memory) {
+                var paired = [Float](repeating: 0, count: dimension)
+                if fine.pairs { fine.pair(x, into: &paired) }
+                for row in 0..<50 {
+                    let plain = fine.dot(x, row: row)
+                    XCTAssertEqual(plain * fine.scales[row], (0..<dimension).reduce(Float(0)) { $0 + x[$1] * rows[row * dimension + $1] },
+                                   accuracy: 1e-3, "INT16 rows are the FP32 rows to rounding")
+                    if fine.pairs { XCTAssertEqual(fine.pairedDot(paired, row: row), plain, accuracy: abs(plain) * 1e-5 + 1e-2) }
+                }
+                let index = try VectorIndex(vectors: rows, count: 50, dimension: dimension, fineVectors: true)
+                XCTAssertEqual(try index.search(Array(rows[(7 * dimension)..<(8 * dimension)]), k: 1)[0][0].row, 7)
+            }
+        }
+    }
+
     func testFineRowsRoundTripThroughSafetensors() throws {
         let vectors = self.vectors, queries = self.queries
         let built = try VectorIndex(vectors: vectors, count: n, dimension: d, ivf: IVFBuildOptions(lists: 8), fineVectors: true)

@@ -53,12 +53,14 @@ final class VectorIndexTopKTests: XCTestCase {
         }
     }
 
-    func testLowerBoundIsReachedByAtLeast32Scores() {
+    func testLowerBoundIsReachedByAtLeastCountScores() {
         for length in [32, 33, 63, 64, 100, 512] {
-            let values = scores(length, distinct: nil, seed: UInt64(length))
-            let bound = CandidateScan.lowerBound(values, length: length)
-            XCTAssertGreaterThanOrEqual(values.filter { $0 >= bound }.count, 32, "length \(length)")
-            XCTAssertLessThanOrEqual(bound, values.max()!)
+            for count in [1, 20, 32] {
+                let values = scores(length, distinct: length == 100 ? 5 : nil, seed: UInt64(length))
+                let bound = CandidateScan.lowerBound(values, length: length, reachedBy: count)
+                XCTAssertGreaterThanOrEqual(values.filter { $0 >= bound }.count, count, "length \(length), count \(count)")
+                XCTAssertLessThanOrEqual(bound, values.max()!)
+            }
         }
     }
 }

@@ -10,20 +10,23 @@ struct CandidateScan {
     @inline(__always) func scan(_ scores: UnsafePointer<Float>, length: Int, query: Int, rowBase: Int,
                                 rowMap: UnsafePointer<Int64>?) {
         var threshold = heaps.threshold(query)
-        if filter == nil, length >= Self.boundGroups, heaps.k <= Self.boundGroups {
-            let bound = Self.lowerBound(scores, length: length)
-            if bound > threshold {
-                heaps.raiseThreshold(query, to: bound)
-                threshold = bound
-            }
+        // A query's first row: start from a bound instead of -infinity (later rows rarely beat the
+        // threshold the first one left).
+        if threshold == -.infinity, filter == nil, length >= Self.boundGroups, heaps.k <= Self.boundGroups {
+            threshold = Self.lowerBound(scores, length: length, reachedBy: heaps.k)
+            heaps.raiseThreshold(query, to: threshold)
         }
         var j = 0
         while j + 16 <= length {
             let v = UnsafeRawPointer(scores + j).loadUnaligned(as: SIMD16<Float>.self)
             if any(v .>= SIMD16<Float>(repeating: threshold)) {
-                for t in j..<(j + 16) where scores[t] >= threshold {
-                    offer(scores[t], t, query: query, rowBase: rowBase, rowMap: rowMap)
-                    threshold = heaps.threshold(query)
+                // Quarters first (one SSE compare each), then the scores of the quarters that pass.
+                for quarter in stride(from: j, to: j + 16, by: 4)
+                where any(UnsafeRawPointer(scores + quarter).loadUnaligned(as: SIMD4<Float>.self) .>= SIMD4<Float>(repeating: threshold)) {
+                    for t in quarter..<(quarter + 4) where scores[t] >= threshold {
+                        offer(scores[t], t, query: query, rowBase: rowBase, rowMap: rowMap)
+                        threshold = heaps.threshold(query)
+                    }
                 }
             }
             j += 16
@@ -40,13 +43,14 @@ struct CandidateScan {
     /// Disjoint groups of a row whose maxima give ``lowerBound(_:length:)``.
     static let boundGroups = 32
 
-    /// A score that at least 32 of `scores[0 ..< length]` (length >= 32) reach: the smallest of the
-    /// maxima of 32 disjoint groups (lane `l` of every even or odd 16-block). Every score of the row
-    /// that reaches it is offered, so once the row is scanned the query holds at least 32 ≥ k
-    /// candidates that reach it, and it is a valid threshold from the start of the row: the first
-    /// rows of a query no longer fill its buffer with candidates that a cut would throw away.
-    @inline(__always) static func lowerBound(_ scores: UnsafePointer<Float>, length: Int) -> Float {
-        // Plain loops over a fixed 32 lanes: LLVM turns them into packed max / min instructions
+    /// A score that at least `count` (<= 32) of `scores[0 ..< length]` (length >= 32) reach: the
+    /// `count`-th largest of the maxima of 32 disjoint groups (lane `l` of every even or odd
+    /// 16-block). Every score of the row that reaches it is offered, so once the row is scanned the
+    /// query holds at least `count` candidates that reach it, and with `count` = k it is a valid
+    /// threshold from the start of the row: the first rows of a query no longer fill its buffer with
+    /// candidates that a cut would throw away.
+    @inline(__always) static func lowerBound(_ scores: UnsafePointer<Float>, length: Int, reachedBy count: Int) -> Float {
+        // Plain loops over a fixed 32 lanes: LLVM turns them into packed max instructions
         // (SIMD16's pointwiseMax does not, on the baseline target).
         var m = (SIMD16<Float>(), SIMD16<Float>())
         return withUnsafeMutableBytes(of: &m) { raw in
@@ -60,9 +64,7 @@ struct CandidateScan {
                 }
                 j += 32
             }
-            var smallest = lanes[0]
-            for l in 1..<32 { smallest = lanes[l] < smallest ? lanes[l] : smallest }
-            return smallest
+            return TopKCandidates.largest(count, of: UnsafeMutableBufferPointer(start: lanes, count: 32))
         }
     }
 

@@ -75,7 +75,7 @@ struct TopKCandidates {
     }
 
     /// The `k`-th largest of `values` (1 <= k <= count); reorders `values`.
-    @inline(__always) private static func largest(_ k: Int, of values: UnsafeMutableBufferPointer<Float>) -> Float {
+    @inline(__always) static func largest(_ k: Int, of values: UnsafeMutableBufferPointer<Float>) -> Float {
         var lo = 0, hi = values.count - 1
         let target = k - 1  // in descending order
         while hi - lo > 2 {

@@ -92,7 +92,14 @@ extension VectorIndex {
         let inverseNorm: Float = norm > 0 ? 1 / norm : 0
         if let fine {
             heaps.prefetchRows(q, table: UnsafeRawPointer(fine.rows.baseAddress!), rowBytes: 2 * dimension)
-            heaps.rescore(q) { row in fine.dot(vector, row: Int(row)) * fine.scales[Int(row)] * inverseNorm }
+            guard fine.pairs else {
+                heaps.rescore(q) { row in fine.dot(vector, row: Int(row)) * fine.scales[Int(row)] * inverseNorm }
+                return
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { paired in
+                fine.pair(vector, into: paired.baseAddress!)
+                heaps.rescore(q) { row in fine.pairedDot(paired.baseAddress!, row: Int(row)) * fine.scales[Int(row)] * inverseNorm }
+            }
             return
         }
         let table = vectors.baseAddress!
