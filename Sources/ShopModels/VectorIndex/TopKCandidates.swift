@@ -4,8 +4,8 @@
 /// `capacity` (> k) slots: O(1) per candidate. When the buffer is full it is cut back to its best
 /// `k` by selection (quickselect) and the threshold becomes the k-th best score, so a candidate
 /// costs one compare against a value that only rises. ``rescore(_:_:)`` cuts the buffer to `k`
-/// one last time, replaces the scores and turns the `k` entries into a min-heap (worst at the
-/// root) for ``drain(_:slots:ids:to:)``.
+/// one last time, replaces the scores and sorts the `k` entries best first for
+/// ``drain(_:slots:ids:to:)``.
 ///
 /// Order: a higher score is better; equal scores prefer the smaller row. The order is total, so
 /// the kept set does not depend on the order candidates are visited in (exact and IVF scans agree).
@@ -119,29 +119,6 @@ struct TopKCandidates {
         s1 < s2 || (s1 == s2 && r1 > r2)
     }
 
-    /// Places (score, row) at the root of a heap of `size` entries and restores the heap order.
-    @inline(__always) private func siftDown(base: Int, size: Int, score: Float, row: Int32) {
-        siftDown(base: base, size: size, from: 0, score: score, row: row)
-    }
-
-    /// Places (score, row) at position `from` of a heap of `size` entries and sifts it down.
-    @inline(__always) private func siftDown(base: Int, size: Int, from: Int, score: Float, row: Int32) {
-        var i = from
-        while true {
-            var child = 2 * i + 1
-            if child >= size { break }
-            if child + 1 < size, worse(scores[base + child + 1], rows[base + child + 1], scores[base + child], rows[base + child]) {
-                child += 1
-            }
-            guard worse(scores[base + child], rows[base + child], score, row) else { break }
-            scores[base + i] = scores[base + child]
-            rows[base + i] = rows[base + child]
-            i = child
-        }
-        scores[base + i] = score
-        rows[base + i] = row
-    }
-
     /// Touches every cache line of every candidate row of query `q` in `table` (rows of `rowBytes`),
     /// so the cache misses of the re-scoring overlap instead of coming one after another.
     @inline(__always) func prefetchRows(_ q: Int, table: UnsafeRawPointer, rowBytes: Int) {
@@ -159,37 +136,35 @@ struct TopKCandidates {
     }
 
     /// Cuts query `q`'s candidates to its best `k`, replaces every entry's score by `score(row)` and
-    /// orders them as a min-heap.
+    /// sorts them best first (insertion sort: k is small).
     @inline(__always) func rescore(_ q: Int, _ score: (Int32) -> Float) {
         cut(q)
         let base = q * capacity
         let size = Int(sizes[q])
         for i in 0..<size { scores[base + i] = score(rows[base + i]) }
-        var i = size / 2
-        while i > 0 {
-            i -= 1
-            siftDown(base: base, size: size, from: i, score: scores[base + i], row: rows[base + i])
+        for i in 1..<max(size, 1) {
+            let s = scores[base + i], r = rows[base + i]
+            var j = i
+            while j > 0, worse(scores[base + j - 1], rows[base + j - 1], s, r) {
+                scores[base + j] = scores[base + j - 1]
+                rows[base + j] = rows[base + j - 1]
+                j -= 1
+            }
+            scores[base + j] = s
+            rows[base + j] = r
         }
     }
 
-    /// After ``rescore(_:_:)``: writes query `q`'s best `slots` entries best first to `out[0 ..< slots]` (empty slots as
-    /// ``SearchHit/none``) and empties the heap.
+    /// After ``rescore(_:_:)``: writes query `q`'s best `slots` entries best first to `out[0 ..< slots]`
+    /// (empty slots as ``SearchHit/none``) and empties its set.
     func drain(_ q: Int, slots: Int, ids: UnsafePointer<Int64>?, to out: UnsafeMutablePointer<SearchHit>) {
         let base = q * capacity
-        var size = Int(sizes[q])
-        while size > slots { pop(base: base, size: &size) }
-        for slot in size..<slots { out[slot] = .none }
-        while size > 0 {
-            let score = scores[base], row = rows[base]
-            pop(base: base, size: &size)
-            out[size] = SearchHit(id: ids.map { $0[Int(row)] } ?? Int64(row), row: row, score: score)
+        let filled = min(Int(sizes[q]), slots)
+        for i in 0..<filled {
+            let row = rows[base + i]
+            out[i] = SearchHit(id: ids.map { $0[Int(row)] } ?? Int64(row), row: row, score: scores[base + i])
         }
+        for slot in filled..<slots { out[slot] = .none }
         sizes[q] = 0
-    }
-
-    /// Removes the root (the worst entry) of the heap at `base`.
-    @inline(__always) private func pop(base: Int, size: inout Int) {
-        size -= 1
-        if size > 0 { siftDown(base: base, size: size, score: scores[base + size], row: rows[base + size]) }
     }
 }
