@@ -7,10 +7,14 @@ struct BenchInput {
     var nprobes: [Int] = []
     var label = "synthetic"
     var skipExact = false
+    /// Build with INT16 re-scoring rows (`VectorIndex(..., fineVectors: true)`); methods get a "+i16" suffix.
+    var fine = false
+    /// Build without the rotation (`rotate: false`); methods get a " norot" suffix.
+    var noRotate = false
 
     static let usage = """
     usage: VectorSearchBench --base F.f32 --queries F.f32 --truth F.i64 --dim D [--k 10] [--batch 256]
-                             [--lists C --nprobe 8,16,32 [--iterations 8] [--sample N]] [--repeats 3] [--label NAME] [--ivf-only]
+                             [--lists C --nprobe 8,16,32 [--iterations 8] [--sample N]] [--repeats 3] [--label NAME] [--ivf-only] [--fine] [--no-rotate]
     Raw little-endian files: base [n, D] float32, queries [m, D] float32, truth [m, k] int64 (exact FP32
     neighbours, best first). Prints one RESULT JSON line per method (see tools/bench-vector-search.sh).
     """
@@ -37,6 +41,8 @@ struct BenchInput {
             case "--nprobe": nprobes = value().split(separator: ",").compactMap { Int($0) }
             case "--label": label = value()
             case "--ivf-only": skipExact = true
+            case "--fine": fine = true
+            case "--no-rotate": noRotate = true
             case "-h", "--help": print(Self.usage); exit(0)
             default: Self.fail("unknown argument \(arguments[i])")
             }

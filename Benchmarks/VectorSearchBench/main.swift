@@ -19,8 +19,10 @@ let base = BenchInput.load(input.base, as: Float.self)
 let queries = BenchInput.load(input.queries, as: Float.self)
 let truth = BenchInput.load(input.truth, as: Int64.self)
 let n = base.count / d, m = queries.count / d
+/// Method names get this suffix when the shortlist is re-scored against INT16 rows.
+let variant = (input.fine ? " +i16" : "") + (input.noRotate ? " norot" : "")
 guard truth.count == m * k else { BenchInput.fail("truth has \(truth.count) ids, expected \(m) x \(k)") }
-print("VectorSearchBench \(input.label): \(n) x \(d) vectors, \(m) queries, k = \(k), batch \(input.batch), kernels \(String(cString: shop_kernels_variant_name(shop_kernels_active_variant())))")
+print("VectorSearchBench \(input.label)\(variant): \(n) x \(d) vectors, \(m) queries, k = \(k), batch \(input.batch), kernels \(String(cString: shop_kernels_variant_name(shop_kernels_active_variant())))")
 
 func result(_ fields: [String: Any]) {
     var all = fields
@@ -31,10 +33,11 @@ func result(_ fields: [String: Any]) {
 
 var t0 = now()
 let ivfOptions = input.lists > 0 ? IVFBuildOptions(lists: input.lists, iterations: input.iterations, sampleSize: input.sample) : nil
-let index = try VectorIndex(vectors: base, count: n, dimension: d, ivf: ivfOptions)
+let index = try VectorIndex(vectors: base, count: n, dimension: d, ivf: ivfOptions, rotate: !input.noRotate,
+                            fineVectors: input.fine)
 let buildSeconds = now() - t0
 print(String(format: "built in %.2f s%@", buildSeconds, index.hasIVF ? " (\(index.listCount) IVF lists)" : ""))
-result(["method": "int8 build", "seconds": buildSeconds])
+result(["method": "int8\(variant) build", "seconds": buildSeconds])
 
 /// Searches every query in batches, `repeats` times; returns (best queries/s, recall@k).
 func run(_ mode: SearchMode) throws -> (qps: Double, recall: Double) {
@@ -95,13 +98,13 @@ if !input.skipExact {
     result(["method": "int8 gemm only", "qps": kernel])
 
     let exact = try run(.exact)
-    print(String(format: "int8 exact      recall@%d %.4f  %9.1f queries/s", k, exact.recall, exact.qps))
-    result(["method": "int8 exact", "recall": exact.recall, "qps": exact.qps])
+    print(String(format: "int8 exact%@      recall@%d %.4f  %9.1f queries/s", variant, k, exact.recall, exact.qps))
+    result(["method": "int8 exact\(variant)", "recall": exact.recall, "qps": exact.qps])
 }
 if index.hasIVF {
     for nprobe in input.nprobes {
         let ivf = try run(.ivf(nprobe: nprobe))
-        print(String(format: "int8 ivf %5d  recall@%d %.4f  %9.1f queries/s", nprobe, k, ivf.recall, ivf.qps))
-        result(["method": "int8 ivf", "nprobe": nprobe, "recall": ivf.recall, "qps": ivf.qps])
+        print(String(format: "int8 ivf%@ %5d  recall@%d %.4f  %9.1f queries/s", variant, nprobe, k, ivf.recall, ivf.qps))
+        result(["method": "int8 ivf\(variant)", "nprobe": nprobe, "recall": ivf.recall, "qps": ivf.qps])
     }
 }

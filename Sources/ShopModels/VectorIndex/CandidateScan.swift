@@ -1,7 +1,7 @@
-/// Feeds one row of kernel scores into a query's top-k heap: a vector compare against the heap's
-/// threshold skips (almost) every score, and only candidates that would enter are filtered.
+/// Feeds one row of kernel scores into a query's top-k candidates: a vector compare against the
+/// query's threshold skips (almost) every score, and only candidates that would enter are filtered.
 struct CandidateScan {
-    let heaps: TopKHeaps
+    let heaps: TopKCandidates
     /// The filter, resolved against the index's tables (nil admits everything).
     let filter: ResolvedFilter?
 
@@ -10,13 +10,23 @@ struct CandidateScan {
     @inline(__always) func scan(_ scores: UnsafePointer<Float>, length: Int, query: Int, rowBase: Int,
                                 rowMap: UnsafePointer<Int64>?) {
         var threshold = heaps.threshold(query)
+        // A query's first row: start from a bound instead of -infinity (later rows rarely beat the
+        // threshold the first one left).
+        if threshold == -.infinity, filter == nil, length >= Self.boundGroups, heaps.k <= Self.boundGroups {
+            threshold = Self.lowerBound(scores, length: length, reachedBy: heaps.k)
+            heaps.raiseThreshold(query, to: threshold)
+        }
         var j = 0
         while j + 16 <= length {
             let v = UnsafeRawPointer(scores + j).loadUnaligned(as: SIMD16<Float>.self)
             if any(v .>= SIMD16<Float>(repeating: threshold)) {
-                for t in j..<(j + 16) where scores[t] >= threshold {
-                    offer(scores[t], t, query: query, rowBase: rowBase, rowMap: rowMap)
-                    threshold = heaps.threshold(query)
+                // Quarters first (one SSE compare each), then the scores of the quarters that pass.
+                for quarter in stride(from: j, to: j + 16, by: 4)
+                where any(UnsafeRawPointer(scores + quarter).loadUnaligned(as: SIMD4<Float>.self) .>= SIMD4<Float>(repeating: threshold)) {
+                    for t in quarter..<(quarter + 4) where scores[t] >= threshold {
+                        offer(scores[t], t, query: query, rowBase: rowBase, rowMap: rowMap)
+                        threshold = heaps.threshold(query)
+                    }
                 }
             }
             j += 16
@@ -27,6 +37,34 @@ struct CandidateScan {
                 threshold = heaps.threshold(query)
             }
             j += 1
+        }
+    }
+
+    /// Disjoint groups of a row whose maxima give ``lowerBound(_:length:)``.
+    static let boundGroups = 32
+
+    /// A score that at least `count` (<= 32) of `scores[0 ..< length]` (length >= 32) reach: the
+    /// `count`-th largest of the maxima of 32 disjoint groups (lane `l` of every even or odd
+    /// 16-block). Every score of the row that reaches it is offered, so once the row is scanned the
+    /// query holds at least `count` candidates that reach it, and with `count` = k it is a valid
+    /// threshold from the start of the row: the first rows of a query no longer fill its buffer with
+    /// candidates that a cut would throw away.
+    @inline(__always) static func lowerBound(_ scores: UnsafePointer<Float>, length: Int, reachedBy count: Int) -> Float {
+        // Plain loops over a fixed 32 lanes: LLVM turns them into packed max instructions
+        // (SIMD16's pointwiseMax does not, on the baseline target).
+        var m = (SIMD16<Float>(), SIMD16<Float>())
+        return withUnsafeMutableBytes(of: &m) { raw in
+            let lanes = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+            for l in 0..<32 { lanes[l] = scores[l] }
+            var j = 32
+            while j + 32 <= length {
+                for l in 0..<32 {
+                    let v = scores[j + l]
+                    lanes[l] = v > lanes[l] ? v : lanes[l]
+                }
+                j += 32
+            }
+            return TopKCandidates.largest(count, of: UnsafeMutableBufferPointer(start: lanes, count: 32))
         }
     }
 

@@ -36,6 +36,18 @@ struct TensorChecks {
         return Rotation(matrix: view.buffer, dimension: d)
     }
 
+    /// `.fine_vectors` (optional): I16 `[n, d]` with `.fine_vectors.scale` F32 `[n]`, finite and >= 0.
+    func fineVectors(count n: Int, dimension d: Int) throws -> FineVectors? {
+        guard exists(".fine_vectors") else {
+            if exists(".fine_vectors.scale") { throw reject(".fine_vectors.scale", "is present but '\(prefix).fine_vectors' is not") }
+            return nil
+        }
+        let rows = try tensor(".fine_vectors", as: Int16.self, shape: [n, d])
+        let scales = try tensor(".fine_vectors.scale", as: Float.self, shape: [n])
+        try finiteNonNegative(scales, ".fine_vectors.scale")
+        return FineVectors(rows: rows.buffer, scales: scales.buffer, dimension: d)
+    }
+
     /// `.ivf.centroids` as F32 `[C, d]`, or (if tools/quantize quantized them) I8 + `.scale`,
     /// dequantized into owned memory.
     func centroids(dimension d: Int) throws -> (buffer: UnsafeBufferPointer<Float>, count: Int, owner: AnyObject) {

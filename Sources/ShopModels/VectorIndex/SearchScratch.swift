@@ -2,7 +2,7 @@
 struct SearchScratch {
     /// What a search needs room for.
     struct Shape {
-        var queries: Int, dimension: Int, candidates: Int
+        var queries: Int, dimension: Int, candidateSlots: Int
         /// Floats of kernel output per tile of queries.
         var tileFloats: Int
         /// Whether queries are rotated (into a copy) before quantization.
@@ -13,7 +13,8 @@ struct SearchScratch {
 
     /// Byte offsets of each piece (64-byte aligned).
     struct Layout {
-        let rotatedQueries: Int, queryInt8: Int, queryScales: Int, heapScores: Int, heapRows: Int, heapSizes: Int, tile: Int
+        let rotatedQueries: Int, queryInt8: Int, queryScales: Int, candidateScores: Int, candidateRows: Int, candidateSizes: Int,
+            thresholds: Int, tile: Int
         let probeScores: Int, probeLists: Int, listStarts: Int, listQueries: Int, gathered: Int, gatheredScales: Int, sink: Int
         let totalBytes: Int
 
@@ -26,9 +27,10 @@ struct SearchScratch {
             rotatedQueries = take(s.rotated ? s.queries * s.dimension * 4 : 0)
             queryInt8 = take(s.queries * s.dimension)
             queryScales = take(s.queries * 4)
-            heapScores = take(s.queries * s.candidates * 4)
-            heapRows = take(s.queries * s.candidates * 4)
-            heapSizes = take(s.queries * 4)
+            candidateScores = take(s.queries * s.candidateSlots * 4)
+            candidateRows = take(s.queries * s.candidateSlots * 4)
+            candidateSizes = take(s.queries * 4)
+            thresholds = take(s.queries * 4)
             tile = take(s.tileFloats * 4)
             probeScores = take(s.nprobe * 4)
             probeLists = take(s.chunkQueries * s.nprobe * 8)
@@ -45,9 +47,11 @@ struct SearchScratch {
     let rotatedQueries: UnsafeMutablePointer<Float>
     let queryInt8: UnsafeMutablePointer<Int8>
     let queryScales: UnsafeMutablePointer<Float>
-    let heapScores: UnsafeMutablePointer<Float>
-    let heapRows: UnsafeMutablePointer<Int32>
-    let heapSizes: UnsafeMutablePointer<Int32>
+    /// ``TopKCandidates`` storage: `candidateSlots` per query, the sizes and the thresholds.
+    let candidateScores: UnsafeMutablePointer<Float>
+    let candidateRows: UnsafeMutablePointer<Int32>
+    let candidateSizes: UnsafeMutablePointer<Int32>
+    let thresholds: UnsafeMutablePointer<Float>
     /// Kernel output: a tile of queries × (block rows, lists, or list rows).
     let tile: UnsafeMutablePointer<Float>
     /// IVF: centroid scores of one query's probed lists (unused values of shop_topk_f32).
@@ -61,7 +65,7 @@ struct SearchScratch {
     /// IVF: the INT8 rows and scales of the queries scored against one list in one kernel call.
     let gathered: UnsafeMutablePointer<Int8>
     let gatheredScales: UnsafeMutablePointer<Float>
-    /// A byte written and never read (see ``TopKHeaps/prefetchRows(_:table:rowBytes:)``).
+    /// A byte written and never read (see ``TopKCandidates/prefetchRows(_:table:rowBytes:)``).
     let sink: UnsafeMutablePointer<Int8>
 
     init(layout: Layout, base: UnsafeMutableRawPointer) {
@@ -69,9 +73,10 @@ struct SearchScratch {
         rotatedQueries = at(layout.rotatedQueries, Float.self)
         queryInt8 = at(layout.queryInt8, Int8.self)
         queryScales = at(layout.queryScales, Float.self)
-        heapScores = at(layout.heapScores, Float.self)
-        heapRows = at(layout.heapRows, Int32.self)
-        heapSizes = at(layout.heapSizes, Int32.self)
+        candidateScores = at(layout.candidateScores, Float.self)
+        candidateRows = at(layout.candidateRows, Int32.self)
+        candidateSizes = at(layout.candidateSizes, Int32.self)
+        thresholds = at(layout.thresholds, Float.self)
         tile = at(layout.tile, Float.self)
         probeScores = at(layout.probeScores, Float.self)
         probeLists = at(layout.probeLists, Int64.self)

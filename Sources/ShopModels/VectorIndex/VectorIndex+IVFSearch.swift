@@ -2,7 +2,7 @@ import ShopKernels
 
 extension VectorIndex {
     /// Queries whose probes are grouped by list at once (bounds the scratch for any batch size).
-    static let ivfChunkQueries = 256
+    static let ivfChunkQueries = 1024
 
     /// IVF search: per chunk of queries, one GEMM against the centroids picks each query's `nprobe`
     /// lists; the (list, query) pairs are then grouped by list so every probed list is scored with
@@ -11,8 +11,8 @@ extension VectorIndex {
         for c0 in stride(from: 0, to: queryCount, by: Self.ivfChunkQueries) {
             let chunk = min(Self.ivfChunkQueries, queryCount - c0)
             try selectLists(ivf, firstQuery: c0, count: chunk, nprobe: nprobe, work: work)
-            // Each query's best lists first (they hold most of its neighbours, so its heap threshold
-            // rises early and the rest of the scan rejects almost everything), then the others.
+            // Each query's best list first (it holds most of its neighbours, so its threshold rises
+            // early and the rest of the scan rejects almost everything), then the others.
             let firstBand = min(Self.ivfFirstBand, nprobe)
             for ranks in [0..<firstBand, firstBand..<nprobe] where !ranks.isEmpty {
                 groupByList(ivf, count: chunk, nprobe: nprobe, ranks: ranks, work: work)
@@ -27,8 +27,8 @@ extension VectorIndex {
         }
     }
 
-    /// Probe ranks scored in the first pass of an IVF chunk.
-    static let ivfFirstBand = 2
+    /// Probe ranks scored in the first pass of an IVF chunk (1 measured fewer instructions than 2 or all).
+    static let ivfFirstBand = 1
 
     /// Writes the `nprobe` best lists of queries `first ..< first + count` to `work.probeLists`.
     private func selectLists(_ ivf: IVFLists, firstQuery first: Int, count: Int, nprobe: Int, work: SearchScratch) throws {
@@ -40,10 +40,54 @@ extension VectorIndex {
                                         SHOP_ACT_NONE, work.tile, lists)
             guard rc == SHOP_OK else { throw VectorIndexError.kernelFailure("shop_gemm_s8s8_f32", rc) }
             for i in 0..<m {
-                let found = shop_topk_f32(lists, work.tile + i * lists, nprobe, true, work.probeScores,
-                                          work.probeLists + (t0 + i) * nprobe)
+                let scores = work.tile + i * lists, out = work.probeLists + (t0 + i) * nprobe
+                if nprobe <= Self.insertionTopKLimit {
+                    Self.bestIndices(scores, count: lists, take: nprobe, scores: work.probeScores, into: out)
+                    continue
+                }
+                let found = shop_topk_f32(lists, scores, nprobe, true, work.probeScores, out)
                 guard found == nprobe else { throw VectorIndexError.kernelFailure("shop_topk_f32", Int32(clamping: found)) }
             }
+        }
+    }
+
+    /// Largest nprobe picked by ``bestIndices(_:count:take:scores:into:)`` (shop_topk_f32 above).
+    static let insertionTopKLimit = 32
+
+    /// The indices of the `take` largest of `x[0 ..< count]` (take <= count), best first, equal
+    /// scores in index order (as shop_topk_f32): a sorted array with insertion, and a 16-wide
+    /// compare that skips the blocks with nothing above the current `take`-th best.
+    @inline(__always) static func bestIndices(_ x: UnsafePointer<Float>, count: Int, take: Int,
+                                              scores: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Int64>) {
+        var size = 0
+        @inline(__always) func insert(_ j: Int) {
+            let score = x[j]
+            guard size < take || score > scores[take - 1] else { return }
+            var i = min(size, take - 1)
+            while i > 0, score > scores[i - 1] {  // strictly: an equal score came from a smaller index
+                scores[i] = scores[i - 1]
+                out[i] = out[i - 1]
+                i -= 1
+            }
+            scores[i] = score
+            out[i] = Int64(j)
+            size = min(size + 1, take)
+        }
+        var j = 0
+        while j < count, size < take {
+            insert(j)
+            j += 1
+        }
+        while j + 16 <= count {
+            let v = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+            if any(v .> SIMD16<Float>(repeating: scores[take - 1])) {
+                for t in j..<(j + 16) { insert(t) }
+            }
+            j += 16
+        }
+        while j < count {
+            insert(j)
+            j += 1
         }
     }
 

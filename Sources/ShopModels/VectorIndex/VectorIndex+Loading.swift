@@ -26,9 +26,10 @@ extension VectorIndex {
         let ids = try check.optional(".ids", as: Int64.self, shape: [n])
         let categories = try check.optional(".categories", as: Int32.self, shape: [n])
         let rotation = try check.rotation(dimension: d)
+        let fine = try check.fineVectors(count: n, dimension: d)
         let ivf = try Self.loadIVF(check, flatVectors: vectors, flatScales: scales, count: n, dimension: d)
         try self.init(count: n, dimension: d, vectors: vectors.buffer, scales: scales.buffer, ids: ids?.buffer,
-                      categories: categories?.buffer, ivf: ivf?.lists, rotation: rotation, owners: [tensors.mapping] + (ivf.map { [$0.owner] } ?? []))
+                      categories: categories?.buffer, ivf: ivf?.lists, rotation: rotation, fine: fine, owners: [tensors.mapping] + (ivf.map { [$0.owner] } ?? []))
     }
 
     private static func loadIVF(_ check: TensorChecks, flatVectors: TensorView<Int8>, flatScales: TensorView<Float>,

@@ -9,6 +9,10 @@ extension VectorIndex {
         writer.add(prefix + ".vectors.scale", Array(scales), shape: [count])
         if let ids { writer.add(prefix + ".ids", Array(ids), shape: [count]) }
         if let categories { writer.add(prefix + ".categories", Array(categories), shape: [count]) }
+        if let fine {
+            writer.add(prefix + ".fine_vectors", Array(fine.rows), shape: [count, dimension])
+            writer.add(prefix + ".fine_vectors.scale", Array(fine.scales), shape: [count])
+        }
         if let rotation { writer.add(prefix + ".rotation", Array(rotation.matrix), shape: [dimension, dimension]) }
         guard let ivf else { return }
         writer.add(prefix + ".ivf.centroids", Array(ivf.centroids), shape: [ivf.listCount, dimension])

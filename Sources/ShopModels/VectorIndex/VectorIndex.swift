@@ -6,8 +6,9 @@ import ShopKernels
 /// Storage: one INT8 row per vector with an F32 scale (`v ≈ q · s`), optional external ids and
 /// categories, optional IVF lists (see docs/model-format.md, "Vector index"). Loaded from a model's
 /// safetensors file the tensors are used in place (memory-mapped); the kernels' packed copy of the
-/// rows is made once at load. No FP32 vectors are kept and results are not re-ranked in FP32:
-/// scores are `int32 dot · s_query · s_vector`.
+/// rows is made once at load. No FP32 vectors are kept. Each query's shortlist is re-scored with
+/// the FP32 query against the INT8 rows, or against the optional INT16 rows (``FineVectors``,
+/// `P.fine_vectors`) when the index has them.
 ///
 /// Immutable after init: any number of threads may search at once, each with its own scratch.
 public final class VectorIndex: @unchecked Sendable {
@@ -15,6 +16,8 @@ public final class VectorIndex: @unchecked Sendable {
     public let count: Int
     /// Dimension of every vector.
     public let dimension: Int
+    /// Whether the shortlist is re-scored against INT16 rows (`P.fine_vectors`) instead of INT8 ones.
+    public var hasFineVectors: Bool { fine != nil }
     /// Whether the index has IVF lists (``SearchMode/ivf(nprobe:)`` is available).
     public var hasIVF: Bool { ivf != nil }
     /// Number of IVF lists (0 without IVF).
@@ -28,6 +31,8 @@ public final class VectorIndex: @unchecked Sendable {
     let ivf: IVFLists?
     /// The rotation the stored vectors went through (queries get it at search time), if any.
     let rotation: Rotation?
+    /// INT16 rows for re-scoring, if any.
+    let fine: FineVectors?
     /// Keeps the memory behind the buffers above alive (a mapped file or owned copies).
     private let owners: [AnyObject]
 
@@ -37,7 +42,7 @@ public final class VectorIndex: @unchecked Sendable {
     /// Wraps validated storage; packs the rows for the kernels.
     init(count: Int, dimension: Int, vectors: UnsafeBufferPointer<Int8>, scales: UnsafeBufferPointer<Float>,
          ids: UnsafeBufferPointer<Int64>?, categories: UnsafeBufferPointer<Int32>?, ivf: IVFLists?,
-         rotation: Rotation?, owners: [AnyObject]) throws {
+         rotation: Rotation?, fine: FineVectors? = nil, owners: [AnyObject]) throws {
         self.count = count
         self.dimension = dimension
         self.vectors = vectors
@@ -46,6 +51,7 @@ public final class VectorIndex: @unchecked Sendable {
         self.categories = categories
         self.ivf = ivf
         self.rotation = rotation
+        self.fine = fine
         self.owners = owners
         flat = try PackedRowBlocks(rows: vectors.baseAddress, dimension: dimension,
                                    rowStarts: PackedRowBlocks.uniformStarts(count: count, blockRows: Self.exactBlockRows))
@@ -61,9 +67,11 @@ public final class VectorIndex: @unchecked Sendable {
     ///   - ivf: build IVF lists with sampled spherical k-means (nil: exact search only).
     ///   - rotate: apply a seeded random orthogonal rotation before quantizing (see `Rotation`):
     ///     the same neighbours in FP32, fewer INT8 rounding losses.
+    ///   - fineVectors: also keep an INT16 copy of the rows to re-score each query's shortlist
+    ///     (recall against FP32 no longer capped by INT8 rounding; `2 × dimension` bytes per row).
     public convenience init(vectors: [Float], count: Int, dimension: Int, ids: [Int64]? = nil,
                             categories: [Int32]? = nil, ivf: IVFBuildOptions? = nil, rotate: Bool = true,
-                            seed: UInt64 = 0) throws {
+                            fineVectors: Bool = false, seed: UInt64 = 0) throws {
         guard count >= 0, dimension >= 1, dimension <= Int(SHOP_MAX_K), count <= Int(Int32.max) else {
             throw VectorIndexError.invalidArgument("count \(count) / dimension \(dimension) out of range")
         }
@@ -92,6 +100,12 @@ public final class VectorIndex: @unchecked Sendable {
         }
         let (quantMemory, q8, qScales) = try VectorMath.quantizedRows(normalized, count: count, dimension: dimension)
         owners.append(quantMemory)
+        var fine: FineVectors?
+        if fineVectors {
+            let (memory, rows) = FineVectors.quantize(normalized, count: count, dimension: dimension)
+            owners.append(memory)
+            fine = rows
+        }
         let idBuffer = ids.map { ids -> UnsafeBufferPointer<Int64> in
             let (memory, buffer) = OwnedMemory.copy(ids)
             owners.append(memory)
@@ -116,7 +130,7 @@ public final class VectorIndex: @unchecked Sendable {
                                  rows: rows, vectors: listVectors, scales: listScales)
         }
         try self.init(count: count, dimension: dimension, vectors: q8, scales: qScales, ids: idBuffer,
-                      categories: categoryBuffer, ivf: lists, rotation: rotation, owners: owners)
+                      categories: categoryBuffer, ivf: lists, rotation: rotation, fine: fine, owners: owners)
     }
 
     /// The external id of `row`.

@@ -9,13 +9,14 @@ enum VectorMath {
         return sum.squareRoot()
     }
 
-    /// `Σ x[j] · v[j]` for FP32 `x` and INT8 `v` (16 lanes at a time).
-    @inline(__always) static func dot(_ x: UnsafePointer<Float>, _ v: UnsafePointer<Int8>, dimension d: Int) -> Float {
+    /// `Σ x[j] · v[j]` for FP32 `x` and integer (INT8 or INT16) `v`, 16 lanes at a time.
+    @inline(__always) static func dot<Element: FixedWidthInteger & SIMDScalar>(
+        _ x: UnsafePointer<Float>, _ v: UnsafePointer<Element>, dimension d: Int) -> Float {
         var acc = SIMD16<Float>()
         var j = 0
         while j + 16 <= d {
             let xs = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
-            let vs = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD16<Int8>.self)
+            let vs = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD16<Element>.self)
             acc += xs * SIMD16<Float>(vs)
             j += 16
         }

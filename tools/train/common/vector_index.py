@@ -61,12 +61,26 @@ def spherical_kmeans(vectors: np.ndarray, lists: int, *, iterations: int = 10, s
     return centroids.astype(np.float32), _assign(vectors, centroids) if n else np.zeros(0, np.int64)
 
 
+def quantize_rows_int16(vectors: np.ndarray):
+    """Per-row symmetric INT16 (scale = max|row| / 32767, round to nearest; a zero row gets scale 0):
+    the `P.fine_vectors` rows the Swift index re-scores each query's shortlist with."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    scale = (np.abs(vectors).max(axis=1) / np.float32(32767)).astype(np.float32) if vectors.size else \
+        np.zeros(len(vectors), np.float32)
+    inverse = np.where(scale > 0, 1 / np.where(scale > 0, scale, 1), 0).astype(np.float32)
+    q = np.clip(np.round(vectors * inverse[:, None]), -32767, 32767).astype(np.int16)
+    return q, scale
+
+
 def build_index_tensors(vectors_fp32, prefix: str, ids=None, categories=None, ivf_lists=None, seed: int = 0,
-                        iterations: int = 10, sample_size=None, rotate: bool = True) -> dict:
+                        iterations: int = 10, sample_size=None, rotate: bool = True, fine_vectors: bool = False) -> dict:
     """The tensors of a vector index over `vectors_fp32` [n, d] under `prefix`, as numpy arrays.
 
     - `P.vectors` I8 [n, d] + `P.vectors.scale` F32 [n]: normalized (and rotated) rows quantized per row.
     - `P.rotation` F32 [d, d] (unless rotate=False): the orthogonal R; a stored row is R·v.
+    - with `fine_vectors`: `P.fine_vectors` I16 [n, d] + `P.fine_vectors.scale` F32 [n], the same rows
+      quantized to INT16; the index re-scores each query's shortlist with them (recall against FP32
+      no longer capped by INT8 rounding; 2·d bytes per row).
     - `P.ids` I64 [n] (if `ids` is given; the default id is the row), `P.categories` I32 [n] (if given).
     - with `ivf_lists`: `P.ivf.centroids` F32 [C, d], `P.ivf.list_offsets` I64 [C+1], `P.ivf.rows`
       I64 [n] (flat row of each entry in list order, ascending inside a list), and `P.ivf.vectors`
@@ -86,6 +100,9 @@ def build_index_tensors(vectors_fp32, prefix: str, ids=None, categories=None, iv
         tensors[f"{prefix}.rotation"] = rotation
     q, scale = quantize_rows(unit)
     tensors.update({f"{prefix}.vectors": q, f"{prefix}.vectors.scale": scale})
+    if fine_vectors:
+        fine, fine_scale = quantize_rows_int16(unit)
+        tensors.update({f"{prefix}.fine_vectors": fine, f"{prefix}.fine_vectors.scale": fine_scale})
     if ids is not None:
         ids = np.asarray(ids, dtype=np.int64)
         if ids.shape != (n,):
@@ -121,8 +138,10 @@ def index_keep_fp32(prefix: str) -> list:
 
 
 def exact_top_k(tensors: dict, prefix: str, queries, k: int) -> np.ndarray:
-    """Reference search in numpy over the INT8 vectors (FP32 queries · dequantized rows), rows [m, k]."""
-    rows = tensors[f"{prefix}.vectors"].astype(np.float32) * tensors[f"{prefix}.vectors.scale"][:, None]
+    """Reference search in numpy: FP32 queries · dequantized rows (the INT16 `P.fine_vectors` if present,
+    else the INT8 `P.vectors`), rows [m, k]."""
+    stored = f"{prefix}.fine_vectors" if f"{prefix}.fine_vectors" in tensors else f"{prefix}.vectors"
+    rows = tensors[stored].astype(np.float32) * tensors[f"{stored}.scale"][:, None]
     queries = normalize_rows(np.atleast_2d(queries))
     if f"{prefix}.rotation" in tensors:
         queries = queries @ tensors[f"{prefix}.rotation"].T

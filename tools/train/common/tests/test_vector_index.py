@@ -72,6 +72,26 @@ def test_int8_search_finds_the_fp32_neighbours():
     assert recall >= 0.99
 
 
+def test_fine_vectors_are_int16_rows_that_lift_recall_past_int8():
+    rng = np.random.default_rng(6)
+    centres = normalize_rows(rng.standard_normal((40, 32)))
+    vectors = (centres[rng.integers(0, 40, 3000)] + 0.05 * rng.standard_normal((3000, 32))).astype(np.float32)
+    queries = (centres[rng.integers(0, 40, 60)] + 0.05 * rng.standard_normal((60, 32))).astype(np.float32)
+    tensors = build_index_tensors(vectors, "x", fine_vectors=True, seed=2)
+    fine, scale = tensors["x.fine_vectors"], tensors["x.fine_vectors.scale"]
+    assert fine.dtype == np.int16 and fine.shape == (3000, 32) and scale.dtype == np.float32 and scale.shape == (3000,)
+    unit = normalize_rows(vectors) @ tensors["x.rotation"].T
+    assert np.abs(np.abs(fine).max(axis=1) - 32767).max() <= 1, "every row uses the full INT16 range"
+    assert np.abs(fine * scale[:, None] - unit).max() <= scale.max() / 2 * 1.001
+    truth = np.argsort(-(normalize_rows(queries) @ normalize_rows(vectors).T), axis=1, kind="stable")[:, :10]
+
+    def recall(t):
+        return np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact_top_k(t, "x", queries, 10), truth)])
+    without = {k: v for k, v in tensors.items() if not k.startswith("x.fine_vectors")}
+    assert recall(tensors) >= 0.995 and recall(tensors) > recall(without) + 0.02, (recall(tensors), recall(without))
+    assert "x.fine_vectors" not in build_index_tensors(vectors, "x"), "off by default"
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="\\[n, d\\]"):
         build_index_tensors(np.zeros(5, np.float32), "x")
@@ -87,7 +107,7 @@ def test_bad_input_is_refused():
 def test_index_tensors_pass_through_tools_quantize(tmp_path, keep_centroids):
     rng = np.random.default_rng(5)
     index = build_index_tensors(clustered(rng, 300), "items", ids=np.arange(300) + 100,
-                                categories=np.arange(300) % 4, ivf_lists=8)
+                                categories=np.arange(300) % 4, ivf_lists=8, fine_vectors=True)
     tensors = dict(index, **{"tower.weight": rng.standard_normal((8, 32)).astype(np.float32)})
     directory, written = publish("index_model", tensors, kind="test.index", config={},
                                  keep_fp32=index_keep_fp32("items") if keep_centroids else (),
