@@ -34,7 +34,9 @@ EXTRA_CORES = {
         "interesting", "hmm ok", "ok?", "k", "yep", "nope", "sure", "wait what", "brb", "never mind", "forget it",
         "123", "aaaa", "jfkdlsjf", ":)", "😂😂", "👍", "just testing", "testing 1 2 3", "is this thing on",
         "just browsing, no question", "I'm just killing time", "nothing, sorry wrong chat", "oops wrong window",
-        "what's ur fav movie", "wanna hang out", "whats 2+2", 
+        "what's ur fav movie", "wanna hang out", "whats 2+2",
+        "help me write an essay", "can you do my math homework", "help me plan a trip to Japan", "can you help me with my resume",
+        "help me fix my wifi", "meh", "yada yada", "zzz", "lorem ipsum", "la la la", "hmmmm", "eh",
     ],
     "complaint": [
         # short outbursts
@@ -64,6 +66,8 @@ EXTRA_CORES = {
         "I need to lodge a formal complaint", "I'm going to report you to consumer protection", "this is false advertising",
         "you overcharged me and nobody cares", "i am very very angry", "ur service sucks", "this shop is a scam lol",
         "the quality is so bad, 太差了", "really poor experience with order {order_id}",
+        "my order arrived damaged", "the parcel came smashed", "order {order_id} showed up broken", "got my order and it's cracked",
+        "what arrived is completely broken, I'm livid", "my package came ripped open and the item is dented",
     ],
     "inform": [
         "{color} I think", "umm {color}", "probably {color}", "{color}!", "{color} pls", "just {color}", "{color} is good",
