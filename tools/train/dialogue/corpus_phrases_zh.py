@@ -247,3 +247,9 @@ EVERYDAY_CORES = {
 }
 for _intent, _cores in EVERYDAY_CORES.items():
     PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores
+
+# A fifth batch, kept in its own file: see corpus_phrases_zh_extra.py.
+from .corpus_phrases_zh_extra import EXTRA_CORES  # noqa: E402
+
+for _intent, _cores in EXTRA_CORES.items():
+    PHRASES[_intent]["cores"] = PHRASES[_intent]["cores"] + _cores

@@ -6,6 +6,8 @@ composed only from the withheld parts — how well it reads phrasings it has nev
 dev set. Each argument is a JSON object of settings overriding the defaults below, e.g.
 
     cd tools && nice -n 10 ../.venv/bin/python -m train.dialogue.phrase_holdout '{}' '{"ngram_dropout": 0}' --per-intent
+
+`--older-split` withholds from the lists as they were before the *_extra batch and trains on that batch too.
 """
 import argparse
 import contextlib
@@ -17,12 +19,14 @@ import time
 import numpy as np
 
 from . import KNOWLEDGE_BASE, TEXT_BUCKETS, corpus, corpus_phrases_en, corpus_phrases_zh, devset, evaluate, featurize, train
+from . import corpus_phrases_en_extra, corpus_phrases_zh_extra
 from .labels import INTENTS
 from .model import BagModel, cross_entropy, sentiment_loss
 
 DEFAULTS = {"examples": 40000, "composed_share": 0.7, "ngram_dropout": 0.2, "label_smoothing": 0.2, "intent_hidden": 128,
             "dim": 64, "epochs": 4}
 MODULES = (corpus_phrases_zh, corpus_phrases_en)
+EXTRA = {corpus_phrases_zh: corpus_phrases_zh_extra.EXTRA_CORES, corpus_phrases_en: corpus_phrases_en_extra.EXTRA_CORES}
 
 
 def split_phrases(seed: int):
@@ -38,6 +42,20 @@ def split_phrases(seed: int):
                 rng.shuffle(values)
                 k = max(1, len(values) // 4)
                 withheld[module][intent][key], kept[module][intent][key] = values[:k], values[k:]
+    return kept, withheld
+
+
+def split_older_phrases(seed: int):
+    """The split of the lists as they were before the *_extra batch (same withheld quarter as then),
+    with every extra part on the training side: how much the extra batch helps on fixed phrasings."""
+    extra_free = {module: {intent: {key: values[:len(values) - len(EXTRA[module].get(intent, []))] if key == "cores" else values
+                                    for key, values in entry.items()} for intent, entry in module.PHRASES.items()}
+                  for module in MODULES}
+    with phrases(extra_free):
+        kept, withheld = split_phrases(seed)
+    for module in MODULES:
+        for intent, cores in EXTRA[module].items():
+            kept[module][intent]["cores"] = kept[module][intent]["cores"] + cores
     return kept, withheld
 
 
@@ -86,10 +104,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=20240519)
     parser.add_argument("--split-seed", type=int, default=5)
     parser.add_argument("--per-intent", action="store_true", help="per-intent accuracy on the withheld phrasings")
+    parser.add_argument("--older-split", action="store_true",
+                        help="withhold from the lists as they were before the *_extra batch; train on the extra batch too")
     args = parser.parse_args(argv)
     with open(KNOWLEDGE_BASE, encoding="utf-8") as file:
         kb = json.load(file)
-    kept, withheld = split_phrases(args.split_seed)
+    kept, withheld = (split_older_phrases if args.older_split else split_phrases)(args.split_seed)
     dev = featurize(devset.examples())
     for text in args.settings:
         settings = {**DEFAULTS, **json.loads(text)}
