@@ -221,6 +221,25 @@ final class ModelRepositoryTests: XCTestCase {
         XCTAssertEqual(logs.messages(.error).count, 3)
     }
 
+    func testArchitectureThatDoesNotDecodeRefusesTheVersionNamingConfigJSON() throws {
+        struct Architecture: Decodable { let factor: Double }
+        final class Scaler: ServableModel {}
+        let registry = ModelKindRegistry()
+        registry.register(kind: "scaler") { context in
+            _ = try context.architecture(as: Architecture.self)
+            return Scaler()
+        }
+        try writeVersion(root: root, model: "a", version: 1, configJSON: #"{"schema_version": 1, "kind": "scaler", "architecture": {"factor": 2.5}}"#)
+        try writeVersion(root: root, model: "b", version: 1, configJSON: #"{"schema_version": 1, "kind": "scaler", "architecture": {"factor": "two"}}"#)
+        let repository = try open(registry: registry)
+
+        XCTAssertNoThrow(try repository.model(named: "a"))
+        let refused = try XCTUnwrap(repository.refusedVersions["b/1"])
+        XCTAssertEqual(refused.file, root + "/b/1/config.json")
+        guard case .invalidConfig(let reason) = refused.problem else { return XCTFail("\(refused.problem)") }
+        XCTAssertTrue(reason.hasPrefix("architecture: "), reason)
+    }
+
     func testPollThreadPicksUpNewVersions() throws {
         try writeVersion(root: root, model: "rank", version: 1)
         let repository = try open(.init(pollInterval: 0.02, accessHint: .normal))

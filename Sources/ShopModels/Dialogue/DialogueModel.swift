@@ -36,12 +36,7 @@ public final class DialogueModel: ServableModel, BatchModel, @unchecked Sendable
 
     /// Builds the model from a version directory (the registry factory).
     public convenience init(context: ModelLoadContext) throws {
-        let architecture: DialogueArchitecture
-        do {
-            architecture = try context.config.architecture.decode(as: DialogueArchitecture.self)
-        } catch {
-            throw ModelLoadError(file: context.directory + "/config.json", .modelRejected("architecture: \(error)"))
-        }
+        let architecture = try context.architecture(as: DialogueArchitecture.self)
         let kb: KnowledgeBase
         do {
             kb = try KnowledgeBase.load(path: context.sideFilePath(architecture.knowledgeBase))

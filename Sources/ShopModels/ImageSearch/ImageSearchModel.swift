@@ -41,14 +41,8 @@ public final class ImageSearchModel: ServableModel, BatchModel, @unchecked Senda
     /// Loads a version (the model kind's factory). Throws ``ModelLoadError`` naming the file and
     /// the tensor or config field that does not fit.
     public convenience init(context: ModelLoadContext) throws {
-        let file = context.directory + "/config.json"
-        let architecture: ImageSearchArchitecture
-        do {
-            architecture = try context.config.architecture.decode(as: ImageSearchArchitecture.self)
-        } catch {
-            throw ModelLoadError(file: file, .invalidConfig("architecture: \(error)"))
-        }
-        try self.init(tensors: context.tensors, architecture: architecture, configFile: file)
+        try self.init(tensors: context.tensors, architecture: context.architecture(as: ImageSearchArchitecture.self),
+                      configFile: context.configPath)
     }
 
     /// Builds the model from a mapped file and its architecture.

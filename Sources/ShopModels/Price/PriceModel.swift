@@ -38,13 +38,8 @@ public final class PriceModel: ServableModel, BatchModel, @unchecked Sendable {
     /// - Throws: ``ModelLoadError`` when config.json's architecture does not describe this feature
     ///   definition and action set, or a layer tensor is missing or malformed.
     public init(context: ModelLoadContext) throws {
-        let configFile = context.sideFilePath("config.json")
-        let architecture: Architecture
-        do {
-            architecture = try context.config.architecture.decode(as: Architecture.self)
-        } catch {
-            throw ModelLoadError(file: configFile, .modelRejected("architecture: \(error)"))
-        }
+        let configFile = context.configPath
+        let architecture = try context.architecture(as: Architecture.self)
         func reject(_ message: String) -> ModelLoadError { ModelLoadError(file: configFile, .modelRejected(message)) }
         guard architecture.features.version == PriceFeatures.version, architecture.features.names == PriceFeatures.names else {
             throw reject("architecture.features is version \(architecture.features.version) \(architecture.features.names); "

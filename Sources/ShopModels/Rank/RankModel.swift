@@ -26,13 +26,7 @@ public final class RankModel: ServableModel, BatchModel, @unchecked Sendable {
     let genreMasks: [UInt64]
 
     public convenience init(context: ModelLoadContext) throws {
-        let architecture: RankArchitecture
-        do {
-            architecture = try context.config.architecture.decode(as: RankArchitecture.self)
-        } catch {
-            throw ModelLoadError(file: context.sideFilePath("config.json"), .invalidConfig("architecture: \(error)"))
-        }
-        try self.init(tensors: context.tensors, architecture: architecture, itemIdsPath: context.sideFilePath("item_ids.txt"))
+        try self.init(tensors: context.tensors, architecture: context.architecture(as: RankArchitecture.self), itemIdsPath: context.sideFilePath("item_ids.txt"))
     }
 
     public init(tensors: SafetensorsFile, architecture a: RankArchitecture, itemIdsPath: String) throws {

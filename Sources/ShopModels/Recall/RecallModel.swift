@@ -24,13 +24,7 @@ public final class RecallModel: ServableModel, BatchModel, @unchecked Sendable {
 
     /// Loads a version directory (the model kind's factory).
     public convenience init(context: ModelLoadContext) throws {
-        let architecture: RecallArchitecture
-        do {
-            architecture = try context.config.architecture.decode(as: RecallArchitecture.self)
-        } catch {
-            throw ModelLoadError(file: context.sideFilePath("config.json"), .invalidConfig("architecture: \(error)"))
-        }
-        try self.init(tensors: context.tensors, architecture: architecture,
+        try self.init(tensors: context.tensors, architecture: context.architecture(as: RecallArchitecture.self),
                       itemIdsPath: context.sideFilePath("item_ids.txt"), userIdsPath: context.sideFilePath("user_ids.txt"))
     }
 

@@ -20,6 +20,19 @@ public struct ModelLoadContext: Sendable {
 
     /// Path of a side file in the version directory (vocabulary, catalogue, …).
     public func sideFilePath(_ fileName: String) -> String { directory + "/" + fileName }
+
+    /// Path of the version's config.json (the file a config problem names).
+    public var configPath: String { sideFilePath("config.json") }
+
+    /// `config.architecture` decoded as the model kind's hyper-parameters; a mismatch throws
+    /// ``ModelLoadError`` `.invalidConfig("architecture: …")` naming config.json.
+    public func architecture<Architecture: Decodable>(as type: Architecture.Type) throws -> Architecture {
+        do {
+            return try config.architecture.decode(as: type)
+        } catch {
+            throw ModelLoadError(file: configPath, .invalidConfig("architecture: \(error)"))
+        }
+    }
 }
 
 /// Maps `config.kind` to the factory that turns a version's tensors into a ``ServableModel``.
