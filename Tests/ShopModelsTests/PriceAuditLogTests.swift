@@ -10,7 +10,7 @@ final class PriceAuditLogTests: XCTestCase {
                                     daysToSeasonEnd: 12, recentDailySales: [3, 4])
         let decision = PriceDecision(modelAction: .increase10, finalAction: clamped ? nil : .keep, price: 10,
                                      clamped: clamped, guardrailsApplied: [.maxChange, .ceilingPrice])
-        return PriceAuditRecord(decisionID: id, time: Date(timeIntervalSince1970: 1_800_000_000.25), model: "price",
+        return PriceAuditRecord(decisionID: id, time: PriceAuditRecord.timestamp(Date(timeIntervalSince1970: 1_800_000_000.25)), model: "price",
                                 modelVersion: "1", skuID: "sku-\(id)", state: state,
                                 guardrails: PriceGuardrails(maxChangeFraction: 0.05, ceilingPrice: 10.2),
                                 features: [0.5, 0, 1, 0.1, -0.14, 0.7], qValues: [1, 2, 3, 4, 5], decision: decision,

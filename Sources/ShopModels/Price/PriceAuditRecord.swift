@@ -52,12 +52,13 @@ public struct PriceAuditRecord: Encodable, Sendable {
     public var guardrails_applied: [String]
     public var shadow_mode: Bool
 
-    /// A record of `decision` for `state`.
-    public init(decisionID: String, time: Date, model: String, modelVersion: String, skuID: String,
+    /// A record of `decision` for `state`, decided at `time` (``timestamp(_:)`` of the decision
+    /// time: one request's records share it, so it is formatted once per request).
+    public init(decisionID: String, time: String, model: String, modelVersion: String, skuID: String,
                 state: SkuPricingState, guardrails: PriceGuardrails, features: [Float], qValues: [Float],
                 decision: PriceDecision, suggestedPrice: Double, shadowMode: Bool) {
         decision_id = decisionID
-        self.time = Self.timestamp(time)
+        self.time = time
         self.model = model
         model_version = modelVersion
         sku_id = skuID
@@ -112,7 +113,7 @@ public struct PriceAuditRecord: Encodable, Sendable {
     /// RFC 3339 UTC with milliseconds (`2026-11-23T15:30:00.123Z`), as ISO8601DateFormatter with
     /// fractional seconds writes it, without building an ICU formatter per record (that cost
     /// more than the Q-network for every SKU of a batch).
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000)
         let millis = Int(totalMillis - Int64(seconds) * 1000)

@@ -75,8 +75,9 @@ struct PriceResponseBuilder {
     }
 
     func auditRecords(_ decided: [Decided], features: [Float], time: Date) -> [PriceAuditRecord] {
-        decided.enumerated().map { i, d in
-            PriceAuditRecord(decisionID: d.decisionID, time: time, model: PriceService.model, modelVersion: modelVersion,
+        let timestamp = PriceAuditRecord.timestamp(time)
+        return decided.enumerated().map { i, d in
+            PriceAuditRecord(decisionID: d.decisionID, time: timestamp, model: PriceService.model, modelVersion: modelVersion,
                              skuID: d.sku.id, state: d.sku.state, guardrails: d.sku.guardrails,
                              features: Array(features[(i * PriceFeatures.count)..<((i + 1) * PriceFeatures.count)]),
                              qValues: d.qValues, decision: d.decision, suggestedPrice: d.suggestedPrice, shadowMode: shadowMode)
