@@ -30,6 +30,29 @@ final class RankModelTests: XCTestCase {
         print("rank: largest |Swift − Python| over \(expected.joined().count) ctr/cvr values: \(worst)")
     }
 
+    /// A batch runs in row tiles (`RankModel.tileRows`); requests straddling tile boundaries, and
+    /// batches of several tiles, must give every request exactly the scores it gets alone.
+    func testRequestsScoreTheSameInAnyBatchAndTiling() throws {
+        let model = try RecallRankFixtures.loadRank()
+        let tile = RankModel.tileRows
+        var random = SplitMix64(seed: 11)
+        let items = UInt64(model.architecture.items)
+        let sizes = [1, tile - 1, tile, tile + 1, 2 * tile + 3, 5]
+        let requests: [(input: [UInt8], rows: Int, context: AnyObject?)] = sizes.enumerated().map { index, rows in
+            let candidates = (0..<rows).map { _ in Int32(random.next() % items) }
+            let sequence = (0..<(index * 7 % (model.architecture.sequenceLength + 1))).map { _ in Int32(random.next() % items) }
+            let context = RankContext(sequence: sequence, hourBucket: index % 2 == 0 ? index % model.architecture.hourBuckets : nil,
+                                      weekday: index % model.architecture.weekdays)
+            return (candidates.withUnsafeBytes { Array($0) }, rows, context)
+        }
+        let together = try runBatch(model, requests: requests)
+        for (index, request) in requests.enumerated() {
+            let alone = try runBatch(model, requests: [request])
+            XCTAssertEqual(alone[0], together[index], "request \(index) (\(request.rows) rows) scored differently in a batch")
+        }
+        XCTAssertEqual(together.map(\.count), sizes.map { $0 * model.outputRowBytes })
+    }
+
     func testGenreSimilarityIsTheCosineOfMultiHotGenres() throws {
         let model = try RecallRankFixtures.loadRank()
         let toyStory = try XCTUnwrap(model.catalogue.row(of: "1"))   // Adventure|Animation|Children|Comedy|Fantasy
