@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "HeapModule", package: "swift-collections"),
-        ]),
+        ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),  // per-request hot path (no dynamic access checks)
         // RPC services: the five shop services, health, reflection.
         .target(name: "ShopImaging", dependencies: ["CPNG", "CTurboJPEG"]),
         .target(name: "ShopServices", dependencies: [
@@ -88,7 +88,7 @@ let package = Package(
 
         // Benchmarks (print numbers; never run as tests): `swift run -c release <name>`.
         .executableTarget(name: "KernelBench", dependencies: ["ShopKernels", "CShopSys"], path: "Benchmarks/KernelBench"),
-        .executableTarget(name: "SchedulerBench", dependencies: ["ShopScheduler", "ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/SchedulerBench"),
+        .executableTarget(name: "SchedulerBench", dependencies: ["ShopScheduler", "ShopModels", "ShopKernels", "CShopSys", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/SchedulerBench"),
         .executableTarget(name: "ModelLoadBench", dependencies: ["ShopModels"], path: "Benchmarks/ModelLoadBench"),
         .executableTarget(name: "VectorSearchBench", dependencies: ["ShopModels", "ShopKernels", "CShopSys"], path: "Benchmarks/VectorSearchBench"),
 
