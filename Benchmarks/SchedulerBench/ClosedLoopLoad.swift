@@ -34,7 +34,7 @@ final class ClosedLoopLoad: @unchecked Sendable {
     private var running = 0
     private let finished = DispatchSemaphore(value: 0)
 
-    init(scheduler: BatchScheduler, handle: ModelHandle, model: BatchModel, concurrency: Int, rowsPerRequest: Int, seed: UInt64) {
+    init(scheduler: BatchScheduler, handle: ModelHandle, workload: BenchWorkload, concurrency: Int, rowsPerRequest: Int, seed: UInt64) {
         self.scheduler = scheduler
         self.handle = handle
         submittedAt = .allocate(capacity: concurrency)
@@ -43,11 +43,11 @@ final class ClosedLoopLoad: @unchecked Sendable {
         latencies.removeAll(keepingCapacity: true)
         var random = SplitMix64(seed: seed)
         for slot in 0..<concurrency {
+            let model = workload.model
             let buffers = RowBuffers(rows: rowsPerRequest, inputRowBytes: model.inputRowBytes, outputRowBytes: model.outputRowBytes)
-            let input = buffers.inputPointer(as: Float.self)
-            for index in 0..<(rowsPerRequest * model.inputRowBytes / 4) { input[index] = random.nextFloat(in: -1...1) }
+            let context = workload.fillRequest(rowsPerRequest, buffers, &random)
             buffers.output.initializeMemory(as: UInt8.self, repeating: 0)  // touched now, not in the measured window
-            requests.append(ComputeRequest(rows: rowsPerRequest, buffers: buffers) { [unowned self] outcome in
+            requests.append(ComputeRequest(rows: rowsPerRequest, buffers: buffers, context: context) { [unowned self] outcome in
                 self.completed(slot: slot, outcome: outcome)
             })
         }

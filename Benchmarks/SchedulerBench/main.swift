@@ -1,38 +1,75 @@
-// SchedulerBench: the batched scheduler driven in process by a closed-loop load over a real
-// INT8 MLP (3 layers, 256 wide, 200 rows per request), batching on vs batch size 1.
-// `swift run -c release SchedulerBench [seconds-per-point] [concurrency,list] [batched-max-rows] [rows-per-request]`
+// SchedulerBench: the batched scheduler driven in process by a closed-loop load, batching on vs
+// batch size 1 (one request per forward pass), at several concurrencies. Default model: the
+// issue's INT8 MLP (3 layers, 256 wide, 200 rows per request); `--model rank` drives the served
+// Rank model instead. `swift run -c release SchedulerBench --help`.
+import ArgumentParser
 import CShopSys
 import Foundation
 import ShopKernels
 import ShopScheduler
 
-let secondsPerPoint = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 2 : 2
-let rowsPerRequest = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 200 : 200
-let width = 256
-let concurrencies = CommandLine.arguments.count > 2
-    ? CommandLine.arguments[2].split(separator: ",").compactMap { Int($0) }
-    : [1, 4, 16, 64, 256]
+/// Command-line options.
+struct Options: ParsableArguments {
+    static let configuration = CommandConfiguration(commandName: "SchedulerBench")
+
+    @Option(help: "Model: mlp (the issue's INT8 MLP) or rank (models/rank/<newest> of --models).")
+    var model = "mlp"
+    @Option(help: "Model repository for --model rank.")
+    var models = "models"
+    @Option(help: "Width of each MLP layer.")
+    var width = 256
+    @Option(help: "MLP layers.")
+    var layers = 3
+    @Option(help: "Rows per request (Rank: candidates).")
+    var rowsPerRequest = 200
+    @Option(help: "Batched mode's max rows per forward pass (default: 4 requests, at least 800 rows).")
+    var batchedMaxRows: Int?
+    @Option(help: "Rows above which a request is split across idle workers (both modes).")
+    var splitThresholdRows = 512
+    @Option(help: "Concurrency sweep, comma-separated.")
+    var concurrency = "1,4,16,64,256"
+    @Option(help: "Measured seconds per point and round.")
+    var seconds = 1.0
+    @Option(help: "Rounds per point (modes alternate; medians reported).")
+    var rounds = 5
+}
+
+let options = Options.parseOrExit()
+let rowsPerRequest = options.rowsPerRequest
+let concurrencies = options.concurrency.split(separator: ",").compactMap { Int($0) }
+guard rowsPerRequest > 0, !concurrencies.isEmpty, concurrencies.allSatisfy({ $0 > 0 }), options.rounds > 0, options.seconds > 0 else {
+    Options.exit(withError: ValidationError("rows per request, concurrencies, rounds and seconds must be positive"))
+}
+let secondsPerPoint = options.seconds
 let warmupSeconds = max(0.3, secondsPerPoint / 2)
-let rounds = 3
-/// Batched mode's max batch: 800 rows, 4 requests of 200 (larger batches spill the activations
-/// out of L2 and cost more per row with this kernel; see the reference line printed first).
-let defaultBatchedRows = max(800, rowsPerRequest * 4)
-let batchedMaxRows = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? defaultBatchedRows : defaultBatchedRows
+let rounds = options.rounds
+let batchedMaxRows = options.batchedMaxRows ?? max(800, rowsPerRequest * 4)
 let workers = Int(max(1, shop_available_cpus()))
 
 func format(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-let model = try! Int8MLP(widths: [width, width, width, width], seed: 42)
-print("SchedulerBench: INT8 MLP \(width)x\(width) x3 layers, \(rowsPerRequest) rows/request, \(workers) workers")
-print("kernels: ShopKernels shop_linear_f32, variant \(String(cString: shop_kernels_variant_name(shop_kernels_active_variant())))")
+let workload: BenchWorkload
+do {
+    switch options.model {
+    case "mlp": workload = try .mlp(width: options.width, layers: options.layers)
+    case "rank": workload = try .rank(repository: options.models)
+    default: throw BenchError("unknown --model \(options.model) (mlp or rank)")
+    }
+} catch {
+    Options.exit(withError: error)
+}
+print("SchedulerBench: \(workload.description), \(rowsPerRequest) rows/request, \(workers) workers")
+print("kernels: ShopKernels, variant \(String(cString: shop_kernels_variant_name(shop_kernels_active_variant())))")
 let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
 print("load average at start: \(loadAverage) (other processes share these cores: compare ratios, not absolutes)")
 print("each point: median of \(rounds) interleaved rounds of \(secondsPerPoint) s measured after \(warmupSeconds) s warm-up; throughput in requests/s, latency in ms,\nRSS Δ = resident memory at the end of the measured window minus at its start\n")
 
 // What batching can gain from the model itself: compute time per row by batch size.
 let referenceSizes = [1, 2, 4, 8, 16, 32].map { $0 * rowsPerRequest } + (rowsPerRequest < 50 ? [200, 800] : [])
-let perRow = referenceSizes.map { nanosecondsPerRowAlone(model: model, rows: $0, repeats: max(3, 40 * rowsPerRequest / $0)) }
+let perRow = referenceSizes.map {
+    nanosecondsPerRowAlone(workload: workload, rows: $0, rowsPerRequest: rowsPerRequest, repeats: max(3, 40 * rowsPerRequest / $0))
+}
 print("model alone, one thread, µs/row by batch rows: "
     + zip(referenceSizes, perRow).map { "\($0): \(format($1 / 1000, 2))" }.joined(separator: ", "))
 let bestRows = zip(referenceSizes, perRow).min { $0.1 < $1.1 }!.0
@@ -60,9 +97,9 @@ func residentBytes() -> Int {
 
 func measure(concurrency: Int, maxBatchRows: Int) -> Point {
     let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: workers))
-    let handle = scheduler.register(model: model, name: "mlp", configuration: ModelQueueConfiguration(
-        maxBatchRows: maxBatchRows, splitThresholdRows: 512, maxQueuedRows: 1 << 20, maxQueuedRequests: 1 << 16))
-    let load = ClosedLoopLoad(scheduler: scheduler, handle: handle, model: model, concurrency: concurrency,
+    let handle = scheduler.register(model: workload.model, name: options.model, configuration: ModelQueueConfiguration(
+        maxBatchRows: maxBatchRows, splitThresholdRows: options.splitThresholdRows, maxQueuedRows: 1 << 20, maxQueuedRequests: 1 << 16))
+    let load = ClosedLoopLoad(scheduler: scheduler, handle: handle, workload: workload, concurrency: concurrency,
                               rowsPerRequest: rowsPerRequest, seed: UInt64(concurrency))
     let result = load.run(warmup: warmupSeconds, seconds: secondsPerPoint, atMeasureStart: residentBytes)
     let residentAfter = residentBytes()
@@ -77,9 +114,10 @@ func measure(concurrency: Int, maxBatchRows: Int) -> Point {
 print([pad("conc", 5), pad("mode", 9), pad("req/s", 9), pad("p50 ms", 8), pad("p99 ms", 8), pad("rows/batch", 11), pad("RSS Δ B", 9), pad("cores", 6), pad("req/CPU-s", 10)].joined(separator: " "))
 var failures: [String] = []
 var ratios: [(Int, Double, Double, Double)] = []
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 /// The median of each field over rounds (robust to other processes' bursts).
 func median(_ points: [Point]) -> Point {
-    func mid(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    let mid = median as ([Double]) -> Double
     return Point(throughput: mid(points.map(\.throughput)), p50: mid(points.map(\.p50)), p99: mid(points.map(\.p99)),
                  meanBatchRows: mid(points.map(\.meanBatchRows)),
                  residentGrowthBytes: points.map(\.residentGrowthBytes).max() ?? 0, coresBusy: mid(points.map(\.coresBusy)))
@@ -105,9 +143,14 @@ for concurrency in concurrencies {
         print([pad("\(concurrency)", 5), pad(mode, 9), pad(format(point.throughput, 1), 9), pad(format(point.p50, 3), 8),
                pad(format(point.p99, 3), 8), pad(format(point.meanBatchRows, 0), 11), pad("\(point.residentGrowthBytes)", 9), pad(format(point.coresBusy), 6), pad(format(point.perCPUSecond, 1), 10)].joined(separator: " "))
     }
-    let throughputRatio = batched.throughput / single.throughput
-    let p50Ratio = batched.p50 / single.p50
-    ratios.append((concurrency, throughputRatio, p50Ratio, batched.perCPUSecond / single.perCPUSecond))
+    // Ratios: the median over rounds of each round's batched / batch-1 pair (measured back to
+    // back), which cancels the machine's slow drifts better than a ratio of medians.
+    func pairedMedian(_ value: (Point) -> Double) -> Double {
+        median(zip(batcheds, singles).map { value($0) / value($1) })
+    }
+    let throughputRatio = pairedMedian(\.throughput)
+    let p50Ratio = pairedMedian(\.p50)
+    ratios.append((concurrency, throughputRatio, p50Ratio, pairedMedian(\.perCPUSecond)))
     if concurrency >= 64, !(throughputRatio >= 2) {
         failures.append("concurrency \(concurrency): throughput ratio \(format(throughputRatio)) < 2")
     }
@@ -115,7 +158,7 @@ for concurrency in concurrencies {
         failures.append("concurrency 1: p50 ratio \(format(p50Ratio, 3)) > 1.05")
     }
 }
-print("\nbatched / batch-1:")
+print("\nbatched / batch-1 (median of the \(rounds) rounds' paired ratios):")
 for (concurrency, throughputRatio, p50Ratio, perCPURatio) in ratios {
     print("  concurrency \(pad("\(concurrency)", 3)): throughput ×\(format(throughputRatio)), p50 ×\(format(p50Ratio, 3)), "
         + "requests per CPU-second ×\(format(perCPURatio))")
