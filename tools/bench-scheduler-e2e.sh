@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The scheduler's batching curve end to end: RankService/Rank through `shopserve`, driven by
-# `shopctl bench` with the rank workload (real user and item ids from models/rank/<v>), at
-# concurrency 1, 4, 16, 64, 256, with batching on (up to --batch-requests requests per forward
-# pass) and with batch size 1 (one request per forward pass: max_batch_rows = candidates), in
-# the same run. Prints calls/s and p50/p99 per point and the batched/batch-size-1 ratios.
+# The scheduler's batching curve end to end: a served model through `shopserve` (default
+# RankService/Rank), driven by `shopctl bench` with that service's workload (real ids from the
+# bundled model), at concurrency 1, 4, 16, 64, 256, with batching on (up to --batch-requests
+# requests per forward pass) and with batch size 1 (one request per forward pass:
+# max_batch_rows = rows per request), in the same run. Prints calls/s and p50/p99 per point and
+# the batched/batch-size-1 ratios.
 # The in-process version of the same curve is `swift run -c release SchedulerBench`.
 #
 #   tools/bench-scheduler-e2e.sh [options]
+#     --workload W        rank (default), recall, image_search[:mode=exact|ivf], dialogue
+#                         (`shopctl bench --help`); every workload but rank has one row per call
 #     --candidates N      candidates per Rank call (rows per request; default 200)
-#     --batch-requests N  batched mode's max batch in requests (default 4: 800 rows at 200)
+#     --batch-requests N  batched mode's max batch in requests (default 4 for rank: 800 rows at
+#                         200; 32 for the one-row workloads)
 #     --concurrency LIST  sweep points (default 1,4,16,64,256)
 #     --duration S        measured seconds per point (default 5)
 #     --warmup S          warm-up seconds per point (default 1)
@@ -23,10 +27,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-candidates=200 batch_requests=4 concurrency=1,4,16,64,256 duration=5 warmup=1 rounds=3
+workload=rank candidates=200 batch_requests= concurrency=1,4,16,64,256 duration=5 warmup=1 rounds=3
 server_core=0 load_core=1 skip_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --workload) workload=$2; shift 2 ;;
     --candidates) candidates=$2; shift 2 ;;
     --batch-requests) batch_requests=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
@@ -36,7 +41,7 @@ while [ $# -gt 0 ]; do
     --server-core) server_core=$2; shift 2 ;;
     --load-core) load_core=$2; shift 2 ;;
     --skip-build) skip_build=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench-scheduler-e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,7 +53,15 @@ if [ "$skip_build" = 0 ]; then
 fi
 bin=$(swift build -c release --show-bin-path)
 read -r -a shopserve_args <<<"${SHOPSERVE_ARGS-"--reactors 1 --workers 1"}"
-version=$(ls models/rank | sort -n | tail -1)
+model=${workload%%:*}
+case "$model" in
+  rank) rows=$candidates workload_arg="rank:candidates=$candidates" default_batch=4
+        [ "$workload" = rank ] || workload_arg="rank:candidates=$candidates,${workload#rank:}" ;;
+  recall|image_search|dialogue) rows=1 workload_arg=$workload default_batch=32 ;;
+  *) echo "bench-scheduler-e2e: unknown workload $workload (see --help)" >&2; exit 2 ;;
+esac
+batch_requests=${batch_requests:-$default_batch}
+version=$(ls "models/$model" | sort -n | tail -1)
 
 work=$(mktemp -d) bench_name=bench-scheduler-e2e
 . tools/lib/bench-server.sh
@@ -56,9 +69,9 @@ bench_server_cleanup_on_exit
 
 # One model repository per mode: the bundled rank model with only its batching settings changed.
 make_repository() { # mode max_batch_rows
-  mkdir -p "$work/$1/rank"
-  cp -r "models/rank/$version" "$work/$1/rank/$version"
-  python3 - "$work/$1/rank/$version/config.json" "$2" <<'PY'
+  mkdir -p "$work/$1/$model"
+  cp -r "models/$model/$version" "$work/$1/$model/$version"
+  python3 - "$work/$1/$model/$version/config.json" "$2" <<'PY'
 import json, sys
 path, rows = sys.argv[1], int(sys.argv[2])
 config = json.load(open(path))
@@ -67,13 +80,13 @@ config.setdefault("batching", {}).update(max_batch_rows=rows, max_queue_delay_us
 json.dump(config, open(path, "w"), indent=2)
 PY
 }
-make_repository single "$candidates"
-make_repository batched $((candidates * batch_requests))
+make_repository single "$rows"
+make_repository batched $((rows * batch_requests))
 
 run_point() { # mode concurrency round
   bench_server_start "$1" "$bin/shopserve" --listen 127.0.0.1:0 --models "$work/$1" --model-poll-interval 0 \
     "${shopserve_args[@]}"
-  taskset -c "$load_core" "$bin/shopctl" --target "$address" bench --workload "rank:candidates=$candidates" \
+  taskset -c "$load_core" "$bin/shopctl" --target "$address" bench --workload "$workload_arg" \
     --models "$work/$1" --concurrency "$2" --connections 4 --threads 1 \
     --duration "${duration}s" --warmup "${warmup}s" --format json >"$work/$1.$2.$3.json" 2>"$work/$1.err" || {
     echo "bench-scheduler-e2e: shopctl bench failed:" >&2; cat "$work/$1.err" "$work/$1.$2.$3.json" >&2; exit 1; }
@@ -87,10 +100,10 @@ for c in ${concurrency//,/ }; do
   done
 done
 
-python3 - "$work" "$candidates" "$batch_requests" "$concurrency" "$rounds" <<'PY'
+python3 - "$work" "$rows" "$batch_requests" "$concurrency" "$rounds" "$workload_arg" <<'PY'
 import json, statistics, sys
-work, candidates, batch_requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-points, rounds = [int(c) for c in sys.argv[4].split(",")], int(sys.argv[5])
+work, rows, batch_requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+points, rounds, workload = [int(c) for c in sys.argv[4].split(",")], int(sys.argv[5]), sys.argv[6]
 
 def median_run(mode, c):
     runs = [json.load(open(f"{work}/{mode}.{c}.{r}.json"))["runs"][0] for r in range(1, rounds + 1)]
@@ -99,8 +112,8 @@ def median_run(mode, c):
     return {"rate": middle["calls_per_second"], "p50": statistics.median(r["latency_ms"]["p50"] for r in runs),
             "p99": statistics.median(r["latency_ms"]["p99"] for r in runs), "errors": sum(r["errors"] for r in runs)}
 
-print(f"\nRankService/Rank, {candidates} candidates per call; batch size 1 = {candidates} rows per pass, "
-      f"batched = up to {batch_requests * candidates} rows; medians of {rounds} round(s)")
+print(f"\nworkload {workload}, {rows} row(s) per call; batch size 1 = {rows} row(s) per pass, "
+      f"batched = up to {batch_requests * rows} rows; medians of {rounds} round(s)")
 print(f"{'conc':>5} {'mode':>8} {'calls/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}   {'thr x':>6} {'p50 x':>6}")
 for c in points:
     s, b = median_run("single", c), median_run("batched", c)
