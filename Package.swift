@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .target(name: "CShopSys"),
+        // libmicrohttpd's variadic setup calls, for the metrics endpoint.
+        .target(name: "CMetricsHTTP", linkerSettings: [.linkedLibrary("microhttpd")]),
 
         // Generated protobuf-c code + descriptor set (tools/gen-protos.sh; never edited by hand).
         .target(name: "ShopProtoC", dependencies: ["CProtobufC"]),
@@ -63,6 +65,8 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "HeapModule", package: "swift-collections"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),  // per-request hot path (no dynamic access checks)
+        // Prometheus metrics: the exposition of the scheduler's metrics and the HTTP/1.1 endpoint.
+        .target(name: "ShopMetrics", dependencies: ["ShopScheduler", "CMetricsHTTP"]),
         // RPC services: the five shop services, health, reflection.
         .target(name: "ShopImaging", dependencies: ["CPNG", "CTurboJPEG"]),
         .target(name: "ShopServices", dependencies: [
@@ -70,7 +74,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "shopserve", dependencies: [
-            "ShopServices", "ShopHTTP2", "ShopWire", "ShopModels", "ShopScheduler",
+            "ShopServices", "ShopHTTP2", "ShopWire", "ShopModels", "ShopScheduler", "ShopMetrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,6 +104,7 @@ let package = Package(
         .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels", "ShopScheduler"]),
         .testTarget(name: "ShopImagingTests", dependencies: ["ShopImaging"]),
         .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),
+        .testTarget(name: "ShopMetricsTests", dependencies: ["ShopMetrics", "ShopScheduler"]),
         .testTarget(name: "ShopServicesTests", dependencies: ["ShopServices", "ShopWire", "ShopProtoC", "ShopModels", "ShopScheduler"]),
     ],
     swiftLanguageModes: [.v5]

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import ShopHTTP2
+import ShopMetrics
+import ShopScheduler
 import ShopWire
 
 /// `shopserve`: the ShopServe gRPC server. Every option can also come from a `SHOPSERVE_*`
@@ -49,6 +51,16 @@ struct ServeCommand: ParsableCommand {
             router.finish(logger: logger)
             throw ExitCode.failure
         }
+        let metrics: MetricsEndpoint?
+        do {
+            metrics = try Self.startMetrics(settings.metricsListen, scheduler: router.models?.scheduler, logger: logger)
+        } catch {
+            logger.critical("cannot start the metrics endpoint: \(error)")
+            server.beginGracefulShutdown()
+            server.waitUntilStopped()
+            router.finish(logger: logger)
+            throw ExitCode.failure
+        }
         let scheme = settings.server.tls == nil ? "h2c" : (settings.server.tls?.clientCAFile == nil ? "tls" : "mtls")
         for address in server.boundAddresses {
             logger.info("listening on \(address) (\(scheme))")
@@ -61,6 +73,19 @@ struct ServeCommand: ParsableCommand {
         // handling its signal).
         withExtendedLifetime((signals, reloadSignal)) { server.waitUntilStopped() }
         router.finish(logger: logger)
+        metrics?.stop()
         logger.info("stopped")
+    }
+
+    /// Starts the Prometheus endpoint when `address` is set; it reads `scheduler`'s per-model
+    /// metrics at each scrape (none when no models are served).
+    private static func startMetrics(_ address: ListenAddress?, scheduler: BatchScheduler?, logger: Logger) throws -> MetricsEndpoint? {
+        guard let address else { return nil }
+        let endpoint = MetricsEndpoint {
+            (PrometheusExposition.render(scheduler?.metricsSnapshot() ?? []), PrometheusExposition.contentType)
+        }
+        try endpoint.start(host: address.host, port: address.port)
+        logger.info("metrics on http://\(ListenAddress(host: address.host, port: Int(endpoint.port)))\(MetricsEndpoint.path)")
+        return endpoint
     }
 }

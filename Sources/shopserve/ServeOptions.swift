@@ -9,6 +9,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Address to listen on, HOST:PORT or [IPV6]:PORT; repeatable; port 0 picks a free port. (default: 127.0.0.1:50051)", valueName: "host:port"))
     var listen: [String] = []
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (HTTP/1.1, its own listener); port 0 picks a free port. (default: off)", valueName: "host:port"))
+    var metricsListen: String?
+
     @Option(help: "Model repository directory. (default: the bundled models/)")
     var models: String?
 
@@ -98,6 +101,7 @@ struct ServeOptions: ParsableArguments {
         }
         if !listen.isEmpty { values["listen"] = listen }
         put("config", configFile)
+        put("metrics-listen", metricsListen)
         put("models", models)
         put("reactors", reactors)
         put("workers", workers)

@@ -7,6 +7,8 @@ import ShopHTTP2
 /// Everything shopserve runs with, after merging flags, environment and config file.
 struct ServeSettings {
     var server: ServerConfiguration
+    /// Where the Prometheus endpoint listens; nil = no endpoint.
+    var metricsListen: ListenAddress?
     var workers: Int
     var pinWorkers: Bool
     var modelsDirectory: String
@@ -27,7 +29,7 @@ struct ServeSettings {
 struct SettingsResolver {
     /// Every setting name (the long flag name without dashes prefix).
     static let keys = [
-        "config", "listen", "models", "reactors", "workers", "pin-workers", "model-poll-interval", "model-versions",
+        "config", "listen", "metrics-listen", "models", "reactors", "workers", "pin-workers", "model-poll-interval", "model-versions",
         "tls-cert", "tls-key", "tls-client-ca",
         "max-concurrent-streams", "max-header-list-size", "initial-stream-window", "initial-connection-window",
         "max-connections", "idle-timeout", "keepalive-interval", "keepalive-timeout", "max-resets-per-second",
@@ -124,6 +126,7 @@ struct SettingsResolver {
                 return address
             }
         }
+        let metricsListen = try parse("metrics-listen", "HOST:PORT or [IPV6]:PORT") { ListenAddress(parsing: $0) }
         server.reactors = try count("reactors", minimum: 1) ?? cores
         let workers = try count("workers", minimum: 1) ?? cores
         let pinWorkers = try parse("pin-workers", "true or false", { Bool($0.lowercased()) }) ?? false
@@ -158,7 +161,7 @@ struct SettingsResolver {
 
         let logFormat = try parse("log-format", "text or json") { LogFormat(rawValue: $0.lowercased()) } ?? .text
         let logLevel = try parse("log-level", "a log level") { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        return ServeSettings(server: server, workers: workers, pinWorkers: pinWorkers,
+        return ServeSettings(server: server, metricsListen: metricsListen, workers: workers, pinWorkers: pinWorkers,
                              modelsDirectory: string("models") ?? Self.bundledModelsDirectory(),
                              modelsDirectoryGiven: string("models") != nil,
                              modelPollInterval: pollSeconds > 0 ? pollSeconds : nil, modelVersions: modelVersions,
