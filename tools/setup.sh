@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pkg-config libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libssl-dev
   zlib1g-dev grpc-proto nghttp2-client libgrpc++-dev protobuf-compiler-grpc openssl
-  libpng-dev libturbojpeg0-dev dataset-fashion-mnist python3-venv
+  libpng-dev libturbojpeg0-dev libmicrohttpd-dev dataset-fashion-mnist python3-venv
 )
 
 if [ "${SHOPSERVE_SKIP_APT:-0}" != 1 ]; then

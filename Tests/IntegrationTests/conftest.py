@@ -4,10 +4,12 @@ SHOPSERVE_BIN overrides the binary (default: .build/debug/shopserve from the pac
 The server listens on 127.0.0.1:0; the fixture reads the bound port from its
 `listening on HOST:PORT` log line and kills the process at the end.
 """
+import importlib
 import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -107,6 +109,21 @@ def start_server():
     yield start
     for process in started:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def shop_stubs(tmp_path_factory):
+    """The protos/shop/v1 messages and stubs, generated with grpcio-tools: name → module, e.g.
+    `shop_stubs["rank_service_pb2"]`."""
+    out = tmp_path_factory.mktemp("stubs")
+    protos = PACKAGE_ROOT / "protos"
+    files = [str(p.relative_to(protos)) for p in (protos / "shop" / "v1").glob("*.proto")]
+    subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{protos}", f"--python_out={out}",
+                    f"--grpc_python_out={out}", *files], check=True, cwd=protos)
+    sys.path.insert(0, str(out))
+    names = sorted(p.stem for p in (out / "shop" / "v1").glob("*.py"))
+    yield {name: importlib.import_module(f"shop.v1.{name}") for name in names}
+    sys.path.remove(str(out))
 
 
 @pytest.fixture

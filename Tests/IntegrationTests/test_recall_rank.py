@@ -3,9 +3,6 @@ from protos/ with grpcio-tools), on the bundled INT8 models and MovieLens users 
 interactions the models never saw (the same per-user temporal split as tools/train/recsys)."""
 import math
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import grpc
 import numpy as np
@@ -18,17 +15,10 @@ EVALUATED_USERS = 120          # every k-th user, bounded so the test stays a fe
 
 
 @pytest.fixture(scope="module")
-def stubs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("stubs")
-    protos = PACKAGE_ROOT / "protos"
-    files = [str(p.relative_to(protos)) for p in (protos / "shop" / "v1").glob("*.proto")]
-    subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{protos}", f"--python_out={out}",
-                    f"--grpc_python_out={out}", *files], check=True, cwd=protos)
-    sys.path.insert(0, str(out))
-    from shop.v1 import common_pb2, rank_service_pb2, rank_service_pb2_grpc, recall_service_pb2, recall_service_pb2_grpc
-    yield {"common": common_pb2, "recall": recall_service_pb2, "recall_grpc": recall_service_pb2_grpc,
-           "rank": rank_service_pb2, "rank_grpc": rank_service_pb2_grpc}
-    sys.path.remove(str(out))
+def stubs(shop_stubs):
+    return {"common": shop_stubs["common_pb2"], "recall": shop_stubs["recall_service_pb2"],
+            "recall_grpc": shop_stubs["recall_service_pb2_grpc"], "rank": shop_stubs["rank_service_pb2"],
+            "rank_grpc": shop_stubs["rank_service_pb2_grpc"]}
 
 
 @pytest.fixture(scope="module")
