@@ -167,6 +167,21 @@ def test_probes_check_the_grpc_port_and_a_health_service_that_exists(target):
 
 
 @deployment_targets
+def test_the_metrics_port_is_declared_annotated_and_reachable(target):
+    docs = render(target)
+    for deployment in shopserve_deployments(docs):
+        listen = container_environment(docs, deployment)["SHOPSERVE_METRICS_LISTEN"]
+        port = int(listen.rsplit(":", 1)[1])
+        ports = {p["name"]: p["containerPort"] for p in container(deployment)["ports"]}
+        assert ports.get("metrics") == port, f"container port 'metrics' must be {port} (SHOPSERVE_METRICS_LISTEN)"
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/port"] == str(port) and annotations["prometheus.io/path"] == "/metrics"
+    allowed = [port["port"] for policy in of_kind(docs, "NetworkPolicy") for rule in policy["spec"]["ingress"]
+               for port in rule.get("ports", [])]
+    assert "metrics" in allowed and "grpc" in allowed
+
+
+@deployment_targets
 def test_the_autoscaler_owns_the_replica_count(target):
     docs = render(target)
     scaled = {h["spec"]["scaleTargetRef"]["name"]: h["spec"] for h in of_kind(docs, "HorizontalPodAutoscaler")}
@@ -226,7 +241,8 @@ def test_containerfile_matches_the_deployment():
     assert user.isdigit() and int(user) > 0, "the image runs as a numeric non-root user"
     deployment = shopserve_deployments(render(K8S / "base"))[0]
     assert int(user) == deployment["spec"]["template"]["spec"]["securityContext"]["runAsUser"]
-    assert values["EXPOSE"] == [str(grpc_port(deployment))]
+    ports = {p["name"]: p["containerPort"] for p in container(deployment)["ports"]}
+    assert values["EXPOSE"] == [f"{ports['grpc']} {ports['metrics']}"]
 
 
 def test_envoy_balances_over_the_headless_service():

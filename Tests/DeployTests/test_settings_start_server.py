@@ -2,8 +2,8 @@
 (ConfigMap, Downward API, Secret references) is resolved as the kubelet would, the container's
 file paths point at local stand-ins (an empty model repository, a fresh TLS certificate), and
 then every probe the manifest declares is run against it: startup and liveness pass, readiness
-answers NOT_SERVING while no model is loaded, and SIGTERM ends in exit 0 within the grace
-period."""
+answers NOT_SERVING while no model is loaded, the metrics endpoint answers a scrape, and SIGTERM
+ends in exit 0 within the grace period."""
 from __future__ import annotations
 
 import math
@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import threading
+import urllib.request
 
 import grpc
 import pytest
@@ -20,6 +21,7 @@ from manifests import (ENVOY, ROOT, TARGETS, binary, container, container_enviro
                        shopserve_deployments, target_id)
 
 LISTENING = re.compile(r"listening on (\S+):(\d+)")
+METRICS = re.compile(r"metrics on (http://[^/\s\"]+/metrics)")
 START_TIMEOUT = 30.0
 
 
@@ -50,6 +52,8 @@ def resolved_environment(docs, deployment, tmp_path) -> dict[str, str]:
             environment[name] = str(value)
     (tmp_path / "models").mkdir()
     environment["SHOPSERVE_MODELS"] = str(tmp_path / "models")  # a repository with no model yet
+    if "SHOPSERVE_METRICS_LISTEN" in environment:  # the manifest's fixed port may be taken on this machine
+        environment["SHOPSERVE_METRICS_LISTEN"] = "127.0.0.1:0"
     if "SHOPSERVE_TLS_CERT" in environment:
         environment["SHOPSERVE_TLS_CERT"], environment["SHOPSERVE_TLS_KEY"] = self_signed_certificate(tmp_path)
     return environment
@@ -112,6 +116,11 @@ def test_manifest_settings_start_shopserve_and_its_probes_answer(target, tmp_pat
             assert run_probe(spec["livenessProbe"], server, tls) == "SERVING", server.log
             assert run_probe(spec["readinessProbe"], server, tls) == "NOT_SERVING", \
                 "readiness must wait for the model, and the repository is empty"
+            if "SHOPSERVE_METRICS_LISTEN" in environment:
+                url = METRICS.search(server.log)
+                assert url, f"no metrics endpoint in the log:\n{server.log}"
+                with urllib.request.urlopen(url.group(1), timeout=10) as scrape:
+                    assert scrape.status == 200 and scrape.headers["Content-Type"].startswith("text/plain; version=0.0.4")
             grace = float(environment.get("SHOPSERVE_GRACE_PERIOD", 10))
             server.process.send_signal(signal.SIGTERM)
             assert server.process.wait(timeout=grace + 10) == 0, server.log
