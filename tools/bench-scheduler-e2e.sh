@@ -14,10 +14,10 @@
 #     --batch-requests N  batched mode's max batch in requests (default 4 for rank: 800 rows at
 #                         200; 32 for the one-row workloads)
 #     --concurrency LIST  sweep points (default 1,4,16,64,256)
-#     --duration S        measured seconds per point (default 5)
+#     --duration S        measured seconds per point (default 3)
 #     --warmup S          warm-up seconds per point (default 1)
 #     --rounds N          measure each point this many times, alternating the modes, and report
-#                         the median (default 3; the machine may be shared)
+#                         the median (default 5; the machine may be shared)
 #     --server-core C     core shopserve is pinned to (default 0)
 #     --load-core C       core shopctl is pinned to (default 1)
 #     --skip-build        use the release binaries already built
@@ -27,7 +27,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-workload=rank candidates=200 batch_requests= concurrency=1,4,16,64,256 duration=5 warmup=1 rounds=3
+workload=rank candidates=200 batch_requests= concurrency=1,4,16,64,256 duration=3 warmup=1 rounds=5
 server_core=0 load_core=1 skip_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -105,19 +105,28 @@ import json, statistics, sys
 work, rows, batch_requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 points, rounds, workload = [int(c) for c in sys.argv[4].split(",")], int(sys.argv[5]), sys.argv[6]
 
-def median_run(mode, c):
-    runs = [json.load(open(f"{work}/{mode}.{c}.{r}.json"))["runs"][0] for r in range(1, rounds + 1)]
-    runs.sort(key=lambda run: run["calls_per_second"])
-    middle = runs[len(runs) // 2]
-    return {"rate": middle["calls_per_second"], "p50": statistics.median(r["latency_ms"]["p50"] for r in runs),
+def load(mode, c):
+    return [json.load(open(f"{work}/{mode}.{c}.{r}.json"))["runs"][0] for r in range(1, rounds + 1)]
+
+def median_run(runs):
+    return {"rate": statistics.median(r["calls_per_second"] for r in runs),
+            "p50": statistics.median(r["latency_ms"]["p50"] for r in runs),
             "p99": statistics.median(r["latency_ms"]["p99"] for r in runs), "errors": sum(r["errors"] for r in runs)}
 
+def paired_ratio(batched, single, value):
+    """Median over rounds of each round's batched / bs1 pair (run back to back), which cancels
+    the machine's slow drifts better than a ratio of medians."""
+    return statistics.median(value(b) / value(s) for b, s in zip(batched, single))
+
 print(f"\nworkload {workload}, {rows} row(s) per call; batch size 1 = {rows} row(s) per pass, "
-      f"batched = up to {batch_requests * rows} rows; medians of {rounds} round(s)")
+      f"batched = up to {batch_requests * rows} rows; medians of {rounds} round(s), ratios = median of paired rounds")
 print(f"{'conc':>5} {'mode':>8} {'calls/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}   {'thr x':>6} {'p50 x':>6}")
 for c in points:
-    s, b = median_run("single", c), median_run("batched", c)
+    single, batched = load("single", c), load("batched", c)
+    s, b = median_run(single), median_run(batched)
+    throughput = paired_ratio(batched, single, lambda r: r["calls_per_second"])
+    p50 = paired_ratio(batched, single, lambda r: r["latency_ms"]["p50"])
     print(f"{c:>5} {'bs1':>8} {s['rate']:>9.0f} {s['p50']:>8.2f} {s['p99']:>8.2f} {s['errors']:>7}")
     print(f"{c:>5} {'batched':>8} {b['rate']:>9.0f} {b['p50']:>8.2f} {b['p99']:>8.2f} {b['errors']:>7}"
-          f"   {b['rate'] / s['rate']:>6.2f} {b['p50'] / s['p50']:>6.2f}")
+          f"   {throughput:>6.2f} {p50:>6.2f}")
 PY
