@@ -180,7 +180,7 @@ final class ModelQueue {
     /// How much: everything queued, up to `maxBatchRows`, when no other worker is idle.
     /// When `otherIdleWorkers` could help, only this worker's equal share of the queued rows
     /// (so idle cores are not left out): whole requests until the share is reached, and a
-    /// request larger than the split threshold is cut into a share-sized chunk (the rest
+    /// request worth splitting (`isWorthSplitting`) is cut into a share-sized chunk (the rest
     /// stays at the head for the next worker). Requests that cannot meet their deadline are
     /// finished as `.deadlineExceeded` into `completions` instead. Returns the rows taken.
     func claim(into chunks: inout [ClaimedChunk], now: UInt64, otherIdleWorkers: Int,
@@ -206,7 +206,7 @@ final class ModelQueue {
                 continue
             }
             var take = min(remaining, configuration.maxBatchRows - rows)
-            if remaining > configuration.splitThresholdRows, take > targetRows - rows {
+            if isWorthSplitting(rows: remaining), take > targetRows - rows {
                 if !chunks.isEmpty { break }  // leave the large request whole for the next worker
                 take = targetRows
             }
@@ -228,6 +228,16 @@ final class ModelQueue {
         }
         compactIfNeeded()
         return rows
+    }
+
+    /// Whether a request with `rows` rows still queued should be shared with idle workers:
+    /// more rows than the split threshold, or an estimated compute time of at least
+    /// `splitMinimumNanoseconds` (once the time per row is known).
+    private func isWorthSplitting(rows: Int) -> Bool {
+        if configuration.splitThresholdRows == .max || rows < 2 { return false }
+        if rows > configuration.splitThresholdRows { return true }
+        guard let minimum = configuration.splitMinimumNanoseconds, nanosecondsPerRow > 0 else { return false }
+        return Double(rows) * nanosecondsPerRow >= Double(minimum)
     }
 
     /// Records one computed batch: metrics and the compute-time-per-row estimate.

@@ -139,6 +139,36 @@ final class BatchingTests: XCTestCase {
         XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: 1, rows: 500, buffers))
     }
 
+    func testRequestLongerThanTheSplitMinimumIsSplitWhateverItsRows() {
+        let model = GateModel(open: false)
+        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 2))
+        defer { scheduler.shutdown() }
+        // 1 µs per row assumed: 200 rows ≈ 200 µs ≥ the 100 µs minimum, though far below 512 rows.
+        let handle = scheduler.register(model: model, name: "m", configuration: ModelQueueConfiguration(
+            maxBatchRows: 4096, splitThresholdRows: 512, splitMinimumNanoseconds: 100_000, initialNanosecondsPerRow: 1_000))
+        let (request, buffers) = factory.make(tag: 3, rows: 200)
+        scheduler.submit(request, to: handle)
+        model.waitForCalls(2)  // both workers inside the model at once
+        XCTAssertEqual(model.calls.map(\.rows).sorted(), [100, 100])
+        model.open()
+        outcomes.wait(for: 1)
+        XCTAssertTrue(outcomes.of(3)[0].isOK)
+        XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: 3, rows: 200, buffers))
+    }
+
+    func testRequestShorterThanTheSplitMinimumIsNotSplit() {
+        let model = GateModel(open: true)
+        let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 2))
+        defer { scheduler.shutdown() }
+        let handle = scheduler.register(model: model, name: "m", configuration: ModelQueueConfiguration(
+            maxBatchRows: 4096, splitThresholdRows: 512, splitMinimumNanoseconds: 100_000, initialNanosecondsPerRow: 1_000))
+        let (request, buffers) = factory.make(tag: 1, rows: 50)  // ≈ 50 µs
+        scheduler.submit(request, to: handle)
+        outcomes.wait(for: 1)
+        XCTAssertEqual(model.calls.map(\.rows), [50])
+        XCTAssertTrue(RequestFactory.resultsAreCorrect(tag: 1, rows: 50, buffers))
+    }
+
     func testModelsTakeTurnsWhenBothHaveWork() {
         let model = GateModel(open: false)  // one instance behind two queues: one log shows the order
         let scheduler = BatchScheduler(configuration: SchedulerConfiguration(workerCount: 1))
