@@ -122,7 +122,7 @@ final class LayerLinearTests: XCTestCase {
         }
         let mlp = try MLP(layers: layers)
         XCTAssertEqual([mlp.inputFeatures, mlp.outputFeatures], [37, 1])
-        for rows in [1, 2, 300] {
+        for rows in [1, 2, 300, 1100] {  // 1100: three row tiles (512 rows each at 64 hidden features)
             let x = rng.floats(rows * 37, -2...2)
             // The reference feeds each layer the Swift layer's own input, so differences do not compound.
             var input = x
