@@ -66,7 +66,7 @@ let package = Package(
             .product(name: "HeapModule", package: "swift-collections"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),  // per-request hot path (no dynamic access checks)
         // Prometheus metrics: the exposition of the scheduler's metrics and the HTTP/1.1 endpoint.
-        .target(name: "ShopMetrics", dependencies: ["ShopScheduler", "CMetricsHTTP"]),
+        .target(name: "ShopMetrics", dependencies: ["ShopScheduler", "ShopHTTP2", "ShopWire", "CMetricsHTTP"]),
         // RPC services: the five shop services, health, reflection.
         .target(name: "ShopImaging", dependencies: ["CPNG", "CTurboJPEG"]),
         .target(name: "ShopServices", dependencies: [
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "ShopModelsTests", dependencies: ["ShopModels", "ShopKernels", "ShopScheduler"]),
         .testTarget(name: "ShopImagingTests", dependencies: ["ShopImaging"]),
         .testTarget(name: "ShopSchedulerTests", dependencies: ["ShopScheduler"]),
-        .testTarget(name: "ShopMetricsTests", dependencies: ["ShopMetrics", "ShopScheduler"]),
+        .testTarget(name: "ShopMetricsTests", dependencies: ["ShopMetrics", "ShopScheduler", "ShopHTTP2", "ShopWire"]),
         .testTarget(name: "ShopServicesTests", dependencies: ["ShopServices", "ShopWire", "ShopProtoC", "ShopModels", "ShopScheduler"]),
     ],
     swiftLanguageModes: [.v5]

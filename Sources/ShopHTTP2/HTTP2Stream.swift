@@ -44,6 +44,11 @@ final class HTTP2Stream: ServerCall {
     private var dataDeferred = false
     private var pendingStatus: (status: GRPCStatus, trailers: Metadata)?
 
+    // Metrics: set once the headers make this a gRPC call.
+    private var callStartedAt: UInt64 = 0
+    private var isRoutedMethod = false
+    private var sentCode: GRPCStatus.Code?
+
     init(id: Int32, connection: Connection) {
         self.id = id
         self.connection = connection
@@ -113,6 +118,7 @@ final class HTTP2Stream: ServerCall {
         if requestID.isEmpty { requestID = connection.state.nextRequestID() }
         guard methodIsPOST else { return respondHTTPError(status: 405) }
         guard contentTypeIsGRPC else { return respondHTTPError(status: 415) }
+        callStartedAt = Deadline.now().uptimeNanoseconds
         guard pathIsValid else {
             return finish(status: GRPCStatus(.unimplemented, "malformed :path; expected /package.Service/Method"), trailers: Metadata())
         }
@@ -142,7 +148,9 @@ final class HTTP2Stream: ServerCall {
             return finish(status: GRPCStatus(.unimplemented, "unknown service \(path.service)"), trailers: Metadata())
         }
         reader = GRPCMessageReader(maxMessageSize: connection.context.limits.maxReceiveMessageSize, encoding: encoding)
+        isRoutedMethod = true  // the service exists; unknown methods are unrouted again below
         guard let handler = service.makeHandler(method: path.method, call: self) else {
+            isRoutedMethod = false
             reader = nil
             return finish(status: GRPCStatus(.unimplemented, "unknown method \(path.method) of service \(path.service)"), trailers: Metadata())
         }
@@ -182,6 +190,15 @@ final class HTTP2Stream: ServerCall {
         deadlineTimer = nil
         if !isFinished { cancelHandler() }
         handler = nil
+        reportToObserver()
+    }
+
+    /// Tells the server's call observer how this call ended (gRPC calls only).
+    private func reportToObserver() {
+        guard callStartedAt != 0, let observer = connection.context.configuration.callObserver else { return }
+        observer.callEnded(EndedCall(method: isRoutedMethod ? path : nil, code: sentCode ?? .cancelled,
+                                     nanoseconds: Deadline.now().uptimeNanoseconds &- callStartedAt,
+                                     reactorIndex: connection.reactor.index))
     }
 
     // MARK: ServerCall (response side)
@@ -213,6 +230,7 @@ final class HTTP2Stream: ServerCall {
     func finish(status: GRPCStatus, trailers extra: Metadata) {
         guard !isFinished, !isCancelled, !isClosed else { return }
         isFinished = true
+        sentCode = status.code
         deadlineTimer?.cancel()
         deadlineTimer = nil
         handler = nil

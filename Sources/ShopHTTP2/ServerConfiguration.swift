@@ -13,16 +13,19 @@ public struct ServerConfiguration: Sendable {
     public var gracePeriod: Duration
     /// Compress responses with gzip when the client accepts it.
     public var compressionEnabled: Bool
+    /// Told about every call as it ends (metrics); nil: nobody.
+    public var callObserver: CallObserver?
 
     public init(listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 50051)],
                 reactors: Int = 1, tls: TLSConfiguration? = nil, limits: ServerLimits = ServerLimits(),
-                gracePeriod: Duration = .seconds(10), compressionEnabled: Bool = true) {
+                gracePeriod: Duration = .seconds(10), compressionEnabled: Bool = true, callObserver: CallObserver? = nil) {
         self.listen = listen
         self.reactors = reactors
         self.tls = tls
         self.limits = limits
         self.gracePeriod = gracePeriod
         self.compressionEnabled = compressionEnabled
+        self.callObserver = callObserver
     }
 }
 

@@ -1,4 +1,5 @@
 import ShopScheduler
+import ShopWire
 
 /// Renders the scheduler's per-model metrics in the Prometheus text exposition format
 /// (version 0.0.4), what `GET /metrics` answers.
@@ -12,9 +13,11 @@ public enum PrometheusExposition {
     /// The `Content-Type` of the rendered text.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// The exposition of `models` (one snapshot per served model version).
-    public static func render(_ models: [ModelMetricsSnapshot]) -> String {
+    /// The exposition of `models` (one snapshot per served model version) and of the gRPC
+    /// calls in `rpcs`.
+    public static func render(models: [ModelMetricsSnapshot], rpcs: [RPCMetrics.MethodSnapshot] = []) -> String {
         var out = ""
+        renderRPCs(&out, rpcs)
         let labelled = models.map { (snapshot: $0, labels: labels(forQueue: $0.model)) }
         gauge(&out, "shopserve_scheduler_queued_rows", "Rows waiting in the model's queue.", labelled) { Double($0.queuedRows) }
         gauge(&out, "shopserve_scheduler_queued_requests", "Requests with rows waiting in the model's queue.", labelled) {
@@ -48,6 +51,24 @@ public enum PrometheusExposition {
         return out
     }
 
+    /// `grpc_server_handled_total{grpc_service,grpc_method,grpc_code}` (codes seen, and OK
+    /// always) and `grpc_server_handling_seconds{grpc_service,grpc_method}`.
+    private static func renderRPCs(_ out: inout String, _ rpcs: [RPCMetrics.MethodSnapshot]) {
+        let labelled = rpcs.map { rpc in
+            (rpc, [("grpc_service", rpc.method?.service ?? "unknown"), ("grpc_method", rpc.method?.method ?? "unknown")])
+        }
+        header(&out, "grpc_server_handled_total", "gRPC calls completed, by status code.", type: "counter")
+        for (rpc, labels) in labelled {
+            for code in GRPCStatus.Code.allCases where code == .ok || rpc.codes[code.rawValue] > 0 {
+                sample(&out, "grpc_server_handled_total", labels + [("grpc_code", code.name)], Double(rpc.codes[code.rawValue]))
+            }
+        }
+        header(&out, "grpc_server_handling_seconds", "Time from a call's request headers to its stream's close.", type: "histogram")
+        for (rpc, labels) in labelled {
+            histogramSamples(&out, "grpc_server_handling_seconds", labels, rpc.handlingNanoseconds, divisor: 1e9)
+        }
+    }
+
     typealias Labels = [(String, String)]
 
     /// `rank@3` → model `rank`, version `3`.
@@ -72,16 +93,21 @@ public enum PrometheusExposition {
                                   _ histogram: (ModelMetricsSnapshot) -> FixedBucketHistogram) {
         header(&out, name, help, type: "histogram")
         for (snapshot, labels) in models {
-            let values = histogram(snapshot)
-            var cumulative: UInt64 = 0
-            for (bound, count) in zip(values.upperBounds, values.counts) {
-                cumulative += count
-                sample(&out, name + "_bucket", labels + [("le", number(Double(bound) / divisor))], Double(cumulative))
-            }
-            sample(&out, name + "_bucket", labels + [("le", "+Inf")], Double(values.count))
-            sample(&out, name + "_sum", labels, Double(values.sum) / divisor)
-            sample(&out, name + "_count", labels, Double(values.count))
+            histogramSamples(&out, name, labels, histogram(snapshot), divisor: divisor)
         }
+    }
+
+    /// The `_bucket` (cumulative, then `+Inf`), `_sum` and `_count` samples of one histogram.
+    private static func histogramSamples(_ out: inout String, _ name: String, _ labels: Labels,
+                                         _ values: FixedBucketHistogram, divisor: Double) {
+        var cumulative: UInt64 = 0
+        for (bound, count) in zip(values.upperBounds, values.counts) {
+            cumulative += count
+            sample(&out, name + "_bucket", labels + [("le", number(Double(bound) / divisor))], Double(cumulative))
+        }
+        sample(&out, name + "_bucket", labels + [("le", "+Inf")], Double(values.count))
+        sample(&out, name + "_sum", labels, Double(values.sum) / divisor)
+        sample(&out, name + "_count", labels, Double(values.count))
     }
 
     private static func sample(_ out: inout String, _ name: String, _ labels: Labels, _ value: Double) {

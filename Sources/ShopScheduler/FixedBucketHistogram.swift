@@ -44,6 +44,15 @@ public struct FixedBucketHistogram: Sendable, Equatable {
         if value > max { max = value }
     }
 
+    /// Adds every value `other` recorded (same bucket bounds).
+    public mutating func merge(_ other: FixedBucketHistogram) {
+        precondition(other.upperBounds == upperBounds, "merging histograms with different buckets")
+        for index in counts.indices { counts[index] += other.counts[index] }
+        count += other.count
+        sum = sum &+ other.sum
+        max = Swift.max(max, other.max)
+    }
+
     /// The upper bound of the bucket holding the `quantile` (0...1) value; `max` for the
     /// overflow bucket; 0 when empty.
     public func quantileUpperBound(_ quantile: Double) -> UInt64 {

@@ -37,7 +37,10 @@ struct ServeCommand: ParsableCommand {
             logger.critical("cannot open the model repository: \(error)")
             throw ExitCode.failure
         }
-        let server = GRPCServer(configuration: settings.server, router: router.router, logger: logger)
+        var serverConfiguration = settings.server
+        let rpcMetrics = settings.metricsListen.map { _ in RPCMetrics(reactors: serverConfiguration.reactors) }
+        serverConfiguration.callObserver = rpcMetrics
+        let server = GRPCServer(configuration: serverConfiguration, router: router.router, logger: logger)
         server.onDrainStart = router.onDrainStart
         // Before start(): a signal that arrives while binding still means "shut down gracefully".
         let signals = ShutdownSignals(logger: logger) { server.beginGracefulShutdown() }
@@ -53,7 +56,8 @@ struct ServeCommand: ParsableCommand {
         }
         let metrics: MetricsEndpoint?
         do {
-            metrics = try Self.startMetrics(settings.metricsListen, scheduler: router.models?.scheduler, logger: logger)
+            metrics = try Self.startMetrics(settings.metricsListen, scheduler: router.models?.scheduler, rpcs: rpcMetrics,
+                                            logger: logger)
         } catch {
             logger.critical("cannot start the metrics endpoint: \(error)")
             server.beginGracefulShutdown()
@@ -77,12 +81,14 @@ struct ServeCommand: ParsableCommand {
         logger.info("stopped")
     }
 
-    /// Starts the Prometheus endpoint when `address` is set; it reads `scheduler`'s per-model
-    /// metrics at each scrape (none when no models are served).
-    private static func startMetrics(_ address: ListenAddress?, scheduler: BatchScheduler?, logger: Logger) throws -> MetricsEndpoint? {
+    /// Starts the Prometheus endpoint when `address` is set; it reads the gRPC call totals and
+    /// `scheduler`'s per-model metrics at each scrape (no model series when none is served).
+    private static func startMetrics(_ address: ListenAddress?, scheduler: BatchScheduler?, rpcs: RPCMetrics?,
+                                     logger: Logger) throws -> MetricsEndpoint? {
         guard let address else { return nil }
         let endpoint = MetricsEndpoint {
-            (PrometheusExposition.render(scheduler?.metricsSnapshot() ?? []), PrometheusExposition.contentType)
+            (PrometheusExposition.render(models: scheduler?.metricsSnapshot() ?? [], rpcs: rpcs?.snapshot() ?? []),
+             PrometheusExposition.contentType)
         }
         try endpoint.start(host: address.host, port: address.port)
         logger.info("metrics on http://\(ListenAddress(host: address.host, port: Int(endpoint.port)))\(MetricsEndpoint.path)")

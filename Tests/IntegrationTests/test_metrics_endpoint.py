@@ -1,5 +1,6 @@
 """The Prometheus endpoint (`--metrics-listen`): scraped over HTTP/1.1 with urllib and parsed with
-the official prometheus_client parser, around real Rank calls made with grpcio."""
+the official prometheus_client parser, around real Rank calls made with grpcio: the scheduler's
+per-model series and the transport's per-method call counts move exactly with the calls."""
 import re
 import shutil
 import urllib.error
@@ -42,6 +43,12 @@ def scrape(served) -> dict:
     return samples
 
 
+def rpc_count(samples: dict, service: str, method: str, code: str) -> float:
+    key = ("grpc_server_handled_total",
+           tuple(sorted({"grpc_service": service, "grpc_method": method, "grpc_code": code}.items())))
+    return samples.get(key, 0.0)
+
+
 def rank_sample(samples: dict, name: str, **labels) -> float:
     key = (name, tuple(sorted({"model": "rank", "version": "1", **labels}.items())))
     assert key in samples, f"{key} missing from the scrape"
@@ -63,7 +70,21 @@ def test_scheduler_metrics_follow_real_rank_calls(served, shop_stubs):
         with pytest.raises(grpc.RpcError) as refused:  # refused before it reaches the scheduler
             stub.Rank(rank.RankRequest(user_id="1", candidate_item_ids=[]), timeout=30)
         assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        with pytest.raises(grpc.RpcError) as unknown:
+            channel.unary_unary("/shop.v1.NoSuchService/Call")(b"", timeout=30)
+        assert unknown.value.code() == grpc.StatusCode.UNIMPLEMENTED
     after = scrape(served)
+
+    # The transport's per-method counts (grpc_server_*): every call, whatever its status.
+    rank_ok = [rpc_count(s, "shop.v1.RankService", "Rank", "OK") for s in (before, after)]
+    assert rank_ok[1] - rank_ok[0] == calls
+    invalid = [rpc_count(s, "shop.v1.RankService", "Rank", "INVALID_ARGUMENT") for s in (before, after)]
+    assert invalid[1] - invalid[0] == 1
+    unimplemented = [rpc_count(s, "unknown", "unknown", "UNIMPLEMENTED") for s in (before, after)]
+    assert unimplemented[1] - unimplemented[0] == 1
+    handled = after[("grpc_server_handling_seconds_count",
+                     (("grpc_method", "Rank"), ("grpc_service", "shop.v1.RankService")))]
+    assert handled == rank_ok[1] + invalid[1]
 
     def delta(name, **labels):
         return rank_sample(after, name, **labels) - rank_sample(before, name, **labels)

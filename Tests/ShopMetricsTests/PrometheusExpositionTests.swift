@@ -48,7 +48,7 @@ final class PrometheusExpositionTests: XCTestCase {
         let (scheduler, handle) = schedulerAfterTraffic(requests: 40, rows: 3)
         defer { scheduler.shutdown() }
         let snapshot = scheduler.metrics(for: handle)!
-        let text = PrometheusExposition.render(scheduler.metricsSnapshot())
+        let text = PrometheusExposition.render(models: scheduler.metricsSnapshot())
         let values = samples(text)
         let labels = #"model="rank",version="3""#
         XCTAssertEqual(values["shopserve_scheduler_requests_total{\(labels),outcome=\"ok\"}"], 40)
