@@ -2,8 +2,9 @@ import ShopWire
 
 /// One gRPC call as it ended, for metrics.
 public struct EndedCall: Sendable {
-    /// The service and method; nil for a path no registered service answers (so that clients
-    /// cannot grow a metrics label set without bound).
+    /// The service and method; nil for calls refused before they reached a handler (a path no
+    /// registered service answers, an unsupported grpc-encoding, a deadline already passed), so
+    /// that clients cannot grow a metrics label set without bound.
     public var method: MethodPath?
     /// The status sent to the client; `.cancelled` when the stream went away first (client
     /// reset, connection lost, shutdown).
