@@ -45,7 +45,7 @@ final class ModelQueue {
     let inputRowBytes: Int
     let outputRowBytes: Int
 
-    private var store = RequestStore()
+    private let store = RequestStore()
     private var heaps = [Heap<QueueEntry>(), Heap<QueueEntry>()]  // indexed by priority
     private var queuedByPriority = [0, 0]
     private var staleEntries = 0
@@ -78,7 +78,7 @@ final class ModelQueue {
     /// Request records allocated (live or free) and heap entries (live or stale): what the
     /// queue's memory is proportional to.
     var storageFootprint: (records: Int, heapEntries: Int) {
-        (store.records.count, heaps[0].count + heaps[1].count)
+        (store.count, heaps[0].count + heaps[1].count)
     }
 
     /// How urgently this queue wants a worker: 0 when its low-priority class is starving
@@ -278,7 +278,7 @@ final class ModelQueue {
     /// finish normally; a split request with rows still queued completes as `.cancelled`
     /// when its running chunks end.
     func cancelQueued(completions: inout [PendingCompletion]) {
-        for index in store.records.indices where store.records[index].isQueued {
+        for index in 0..<store.count where store[Int32(index)].isQueued {
             terminate(Int32(index), with: .cancelled, entryInHeap: true, completions: &completions)
         }
         compactIfNeeded()

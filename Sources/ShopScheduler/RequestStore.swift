@@ -24,38 +24,68 @@ struct RequestRecord {
 
 /// A slab of request records reused through a free list, so steady-state submission does
 /// not allocate records and their number is bounded by the peak of live requests.
-struct RequestStore {
-    private(set) var records: [RequestRecord] = []
+///
+/// Records live in one manually managed buffer reached through addressors: a subscript
+/// access is a pointer offset (an Array behind `_read`/`_modify` accessors made every access
+/// a coroutine, which allocated its frame on the heap). The buffer only grows in `allocate`,
+/// never while a record is being accessed.
+final class RequestStore {
+    private var base: UnsafeMutablePointer<RequestRecord>
+    private var capacity: Int
+    /// Records allocated so far (in use or free).
+    private(set) var count = 0
     private var freeSlots: [Int32] = []
     /// Records in use.
     private(set) var liveCount = 0
 
+    init(initialCapacity: Int = 64) {
+        capacity = max(1, initialCapacity)
+        base = .allocate(capacity: capacity)
+        freeSlots.reserveCapacity(capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
     /// A free slot (its record is reset except for the generation).
-    mutating func allocate() -> Int32 {
+    func allocate() -> Int32 {
         liveCount += 1
         if let slot = freeSlots.popLast() {
-            records[Int(slot)].inUse = true
+            base[Int(slot)].inUse = true
             return slot
         }
-        records.append(RequestRecord(inUse: true))
-        return Int32(records.count - 1)
+        if count == capacity { grow() }
+        (base + count).initialize(to: RequestRecord(inUse: true))
+        count += 1
+        return Int32(count - 1)
     }
 
     /// Returns a slot to the free list; tickets and queue entries naming it become stale.
-    mutating func release(_ slot: Int32) {
-        let generation = records[Int(slot)].generation &+ 1
-        records[Int(slot)] = RequestRecord(generation: generation)
+    func release(_ slot: Int32) {
+        let generation = base[Int(slot)].generation &+ 1
+        base[Int(slot)] = RequestRecord(generation: generation)
         freeSlots.append(slot)
         liveCount -= 1
     }
 
     /// True when `slot` holds the request of `generation`.
     func isCurrent(_ slot: Int32, _ generation: UInt32) -> Bool {
-        Int(slot) < records.count && records[Int(slot)].inUse && records[Int(slot)].generation == generation
+        Int(slot) < count && base[Int(slot)].inUse && base[Int(slot)].generation == generation
     }
 
     subscript(slot: Int32) -> RequestRecord {
-        _read { yield records[Int(slot)] }
-        _modify { yield &records[Int(slot)] }
+        unsafeAddress { UnsafePointer(base + Int(slot)) }
+        unsafeMutableAddress { base + Int(slot) }
+    }
+
+    private func grow() {
+        let larger = UnsafeMutablePointer<RequestRecord>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+        freeSlots.reserveCapacity(capacity)
     }
 }

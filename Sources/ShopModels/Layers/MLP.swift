@@ -48,7 +48,7 @@ public final class MLP: RowLayer, @unchecked Sendable {
         let rows = min(rows, tileRows)
         let buffers = layers.count > 2 ? 2 : layers.count - 1
         let own = buffers * LayerScratch.size(floats: rows * hiddenWidth)
-        return own + (layers.map { $0.scratchBytes(rows: rows) }.max() ?? 0)
+        return own + layers.reduce(0) { max($0, $1.scratchBytes(rows: rows)) }  // no array: called per batch
     }
 
     /// Like ``forward(_:rows:output:scratch:)`` with row strides in floats for the input and output.
