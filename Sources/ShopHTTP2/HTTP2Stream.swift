@@ -195,7 +195,7 @@ final class HTTP2Stream: ServerCall {
 
     /// Tells the server's call observer how this call ended (gRPC calls only).
     private func reportToObserver() {
-        guard callStartedAt != 0, let observer = connection.context.configuration.callObserver else { return }
+        guard callStartedAt != 0, let observer = connection.context.callObserver else { return }
         observer.callEnded(EndedCall(method: isRoutedMethod ? path : nil, code: sentCode ?? .cancelled,
                                      nanoseconds: Deadline.now().uptimeNanoseconds &- callStartedAt,
                                      reactorIndex: connection.reactor.index))
