@@ -26,6 +26,9 @@ final class Connection: ReactorHandler {
     private var watchingWritable = false
     private var isClosed = false
     private var isDraining = false
+    /// The final GOAWAY (naming the last stream this server processes) is queued.
+    private var finalGoawaySent = false
+    private var drainTimer: ReactorTimer?
     /// Output is shut down after a final GOAWAY; input is read and dropped until the peer
     /// closes (or a short timeout), so the kernel does not reset the connection and lose the
     /// GOAWAY (a "lingering close").
@@ -160,7 +163,7 @@ final class Connection: ReactorHandler {
         if idle, nghttp2_session_want_read(session) == 0, nghttp2_session_want_write(session) == 0 {
             return lingerClose()
         }
-        if idle, isDraining, streams.isEmpty { return lingerClose() }
+        if idle, finalGoawaySent, streams.isEmpty { return lingerClose() }
     }
 
     private func writeOutput() {
@@ -281,10 +284,26 @@ final class Connection: ReactorHandler {
 
     // MARK: Shutdown
 
-    /// GOAWAY with the last processed stream: in-flight calls continue, new ones are refused.
-    func beginDrain() {
+    /// How long the shutdown notice precedes the final GOAWAY: time for a request the client
+    /// sent before it saw the notice to arrive (one round trip, with margin).
+    static let drainNoticeNanoseconds: UInt64 = 1_000_000_000
+
+    /// Graceful drain in two steps, as gRPC servers do: first a GOAWAY naming stream 2^31−1
+    /// (a notice: the client stops opening streams, and streams already on their way are still
+    /// served), then, after `noticeNanoseconds`, the final GOAWAY naming the last stream
+    /// processed. In-flight calls continue; the connection closes once they are done.
+    func beginDrain(noticeNanoseconds: UInt64 = Connection.drainNoticeNanoseconds) {
         guard !isDraining, !isClosed else { return }
         isDraining = true
+        nghttp2_submit_shutdown_notice(session)
+        needsFlush()
+        drainTimer = reactor.schedule(afterNanoseconds: noticeNanoseconds) { [weak self] in self?.sendFinalGoaway() }
+    }
+
+    private func sendFinalGoaway() {
+        drainTimer = nil
+        guard !finalGoawaySent, !isClosed else { return }
+        finalGoawaySent = true
         nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
                               nghttp2_session_get_last_proc_stream_id(session), UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
         needsFlush()
@@ -324,6 +343,8 @@ final class Connection: ReactorHandler {
         isClosed = true
         housekeeping?.cancel()
         housekeeping = nil
+        drainTimer?.cancel()
+        drainTimer = nil
         io.shutdown()
         reactor.unregister(fd: fd, slot: slot)
         Glibc.close(fd)

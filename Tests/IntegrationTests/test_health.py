@@ -96,15 +96,24 @@ def test_sigterm_lets_an_in_flight_call_finish_and_refuses_new_streams(start_ser
     assert server.wait(timeout=60) == 0, server.log
 
 
-def read_stream_after_goaway(connection: RawH2, stream: int, timeout: float):
-    """h2 stops processing after GOAWAY, so parse the remaining frames of `stream` directly."""
-    from hyperframe.frame import DataFrame, Frame, HeadersFrame
+def read_stream_after_goaway(connection: RawH2, stream: int, timeout: float, until_final_goaway: bool = False):
+    """h2 stops processing after GOAWAY, so parse the remaining frames of `stream` directly;
+    `result.goaways` collects the last-stream-ids of GOAWAY frames seen meanwhile. With
+    `until_final_goaway`, reading goes on after the stream ended until a GOAWAY that is not the
+    2^31−1 notice arrives."""
+    from hyperframe.frame import DataFrame, Frame, GoAwayFrame, HeadersFrame
     from h2wire import StreamResult
     result = StreamResult()
+    result.goaways = []
     buffer = b""
     deadline = time.monotonic() + timeout
     decoder = connection.conn.decoder
-    while time.monotonic() < deadline and not result.ended:
+
+    def done():
+        final = any(last < NOTICE_STREAM_ID for last in result.goaways)
+        return result.ended and (final or not until_final_goaway)
+
+    while time.monotonic() < deadline and not done():
         connection.sock.settimeout(max(0.01, deadline - time.monotonic()))
         try:
             chunk = connection.sock.recv(65536)
@@ -119,6 +128,8 @@ def read_stream_after_goaway(connection: RawH2, stream: int, timeout: float):
                 break
             frame.parse_body(memoryview(buffer[9:9 + length]))
             buffer = buffer[9 + length:]
+            if isinstance(frame, GoAwayFrame):
+                result.goaways.append(frame.last_stream_id)
             if frame.stream_id != stream:
                 continue
             if isinstance(frame, HeadersFrame):
@@ -130,6 +141,33 @@ def read_stream_after_goaway(connection: RawH2, stream: int, timeout: float):
             if "END_STREAM" in frame.flags:
                 result.ended = True
     return result
+
+
+NOTICE_STREAM_ID = 2**31 - 1
+
+
+def test_sigterm_gives_notice_first_and_serves_streams_opened_before_the_final_goaway(start_server):
+    """Two-step drain: a GOAWAY naming stream 2^31−1 first, so a call the client started just
+    after it (racing the notice) is still served, then the final GOAWAY naming the last stream
+    processed; the server then exits 0."""
+    from h2wire import request_headers
+    server = start_server()
+    connection = RawH2(server.port)
+    try:
+        first = connection.request("/grpc.health.v1.Health/Check", grpc_frame(b""))
+        assert connection.wait_stream(first, timeout=10).grpc_status == 0
+        server.signal(signal.SIGTERM)
+        assert connection.wait_closed_or_goaway(timeout=10) and connection.goaway is not None, "no GOAWAY after SIGTERM"
+        assert connection.goaway == (0, NOTICE_STREAM_ID), "the first GOAWAY must be the notice"
+        late = first + 2  # opened after the notice: h2 refuses to, so the frames go out by hand
+        connection.raw_headers(late, request_headers(server.port, "/grpc.health.v1.Health/Check"))
+        connection.raw_data(late, grpc_frame(b""), end_stream=True)
+        result = read_stream_after_goaway(connection, late, timeout=10, until_final_goaway=True)
+        assert result.grpc_status == 0, vars(result)
+        assert result.goaways and result.goaways[-1] == late, f"final GOAWAY must name stream {late}: {result.goaways}"
+    finally:
+        connection.close()
+    assert server.wait(timeout=60) == 0, server.log
 
 
 def test_second_signal_exits_at_once(start_server):
