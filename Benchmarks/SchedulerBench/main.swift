@@ -117,10 +117,9 @@ var ratios: [(Int, Double, Double, Double)] = []
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 /// The median of each field over rounds (robust to other processes' bursts).
 func median(_ points: [Point]) -> Point {
-    let mid = median as ([Double]) -> Double
-    return Point(throughput: mid(points.map(\.throughput)), p50: mid(points.map(\.p50)), p99: mid(points.map(\.p99)),
-                 meanBatchRows: mid(points.map(\.meanBatchRows)),
-                 residentGrowthBytes: points.map(\.residentGrowthBytes).max() ?? 0, coresBusy: mid(points.map(\.coresBusy)))
+    Point(throughput: median(points.map(\.throughput)), p50: median(points.map(\.p50)), p99: median(points.map(\.p99)),
+          meanBatchRows: median(points.map(\.meanBatchRows)),
+          residentGrowthBytes: points.map(\.residentGrowthBytes).max() ?? 0, coresBusy: median(points.map(\.coresBusy)))
 }
 
 for concurrency in concurrencies {

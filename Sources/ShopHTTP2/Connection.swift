@@ -290,14 +290,14 @@ final class Connection: ReactorHandler {
 
     /// Graceful drain in two steps, as gRPC servers do: first a GOAWAY naming stream 2^31−1
     /// (a notice: the client stops opening streams, and streams already on their way are still
-    /// served), then, after `noticeNanoseconds`, the final GOAWAY naming the last stream
+    /// served), then, after `drainNoticeNanoseconds`, the final GOAWAY naming the last stream
     /// processed. In-flight calls continue; the connection closes once they are done.
-    func beginDrain(noticeNanoseconds: UInt64 = Connection.drainNoticeNanoseconds) {
+    func beginDrain() {
         guard !isDraining, !isClosed else { return }
         isDraining = true
         nghttp2_submit_shutdown_notice(session)
         needsFlush()
-        drainTimer = reactor.schedule(afterNanoseconds: noticeNanoseconds) { [weak self] in self?.sendFinalGoaway() }
+        drainTimer = reactor.schedule(afterNanoseconds: Self.drainNoticeNanoseconds) { [weak self] in self?.sendFinalGoaway() }
     }
 
     private func sendFinalGoaway() {

@@ -148,12 +148,11 @@ final class HTTP2Stream: ServerCall {
             return finish(status: GRPCStatus(.unimplemented, "unknown service \(path.service)"), trailers: Metadata())
         }
         reader = GRPCMessageReader(maxMessageSize: connection.context.limits.maxReceiveMessageSize, encoding: encoding)
-        isRoutedMethod = true  // the service exists; unknown methods are unrouted again below
         guard let handler = service.makeHandler(method: path.method, call: self) else {
-            isRoutedMethod = false
             reader = nil
             return finish(status: GRPCStatus(.unimplemented, "unknown method \(path.method) of service \(path.service)"), trailers: Metadata())
         }
+        isRoutedMethod = true
         if isFinished { return }  // the handler answered synchronously
         self.handler = handler
         if let deadline {
@@ -195,7 +194,7 @@ final class HTTP2Stream: ServerCall {
 
     /// Tells the server's call observer how this call ended (gRPC calls only).
     private func reportToObserver() {
-        guard callStartedAt != 0, let observer = connection.context.callObserver else { return }
+        guard callStartedAt != 0, let observer = connection.context.configuration.callObserver else { return }
         observer.callEnded(EndedCall(method: isRoutedMethod ? path : nil, code: sentCode ?? .cancelled,
                                      nanoseconds: Deadline.now().uptimeNanoseconds &- callStartedAt,
                                      reactorIndex: connection.reactor.index))

@@ -15,8 +15,6 @@ final class ServerContext: @unchecked Sendable {
     let options: OpaquePointer
     let openConnections = ManagedAtomic<Int>(0)
     let draining = ManagedAtomic<Bool>(false)
-    /// `configuration.callObserver`, read once per call.
-    let callObserver: CallObserver?
 
     var limits: ServerLimits { configuration.limits }
 
@@ -24,7 +22,6 @@ final class ServerContext: @unchecked Sendable {
         self.configuration = configuration
         self.router = router
         self.logger = logger
-        callObserver = configuration.callObserver
         tls = try configuration.tls.map { try TLSContext(configuration: $0) }
         callbacks = SessionCallbacks.make()
         var options: OpaquePointer?

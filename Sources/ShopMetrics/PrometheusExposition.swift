@@ -1,10 +1,11 @@
 import ShopScheduler
 import ShopWire
 
-/// Renders the scheduler's per-model metrics in the Prometheus text exposition format
-/// (version 0.0.4), what `GET /metrics` answers.
+/// Renders the transport's per-method call counts and the scheduler's per-model metrics in the
+/// Prometheus text exposition format (version 0.0.4), what `GET /metrics` answers.
 ///
-/// Every series carries `model` and `version` labels, split from the queue name
+/// gRPC series carry `grpc_service` and `grpc_method` labels; scheduler series carry `model`
+/// and `version` labels, split from the queue name
 /// `<model>@<version>` (a name without `@` keeps an empty version). Times are in seconds;
 /// histograms keep the scheduler's fixed buckets (powers of two) as cumulative `le` buckets.
 /// A version that stopped being served drains and then leaves the output with its series, as

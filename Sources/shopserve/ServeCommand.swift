@@ -42,6 +42,15 @@ struct ServeCommand: ParsableCommand {
         serverConfiguration.callObserver = rpcMetrics
         let server = GRPCServer(configuration: serverConfiguration, router: router.router, logger: logger)
         server.onDrainStart = router.onDrainStart
+        let metrics: MetricsEndpoint?
+        do {
+            metrics = try Self.startMetrics(settings.metricsListen, scheduler: router.models?.scheduler, rpcs: rpcMetrics,
+                                            logger: logger)
+        } catch {
+            logger.critical("cannot start the metrics endpoint: \(error)")
+            router.finish(logger: logger)
+            throw ExitCode.failure
+        }
         // Before start(): a signal that arrives while binding still means "shut down gracefully".
         let signals = ShutdownSignals(logger: logger) { server.beginGracefulShutdown() }
         signals.install()
@@ -51,17 +60,6 @@ struct ServeCommand: ParsableCommand {
             try server.start()
         } catch {
             logger.critical("cannot start: \(error)")
-            router.finish(logger: logger)
-            throw ExitCode.failure
-        }
-        let metrics: MetricsEndpoint?
-        do {
-            metrics = try Self.startMetrics(settings.metricsListen, scheduler: router.models?.scheduler, rpcs: rpcMetrics,
-                                            logger: logger)
-        } catch {
-            logger.critical("cannot start the metrics endpoint: \(error)")
-            server.beginGracefulShutdown()
-            server.waitUntilStopped()
             router.finish(logger: logger)
             throw ExitCode.failure
         }
