@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ShopModels
 
 /// How log lines are written.
 enum LogFormat: String {
@@ -27,15 +28,7 @@ enum LoggingSetup {
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = time_t(now.tv_sec)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+        return UTCTimestamp.string(seconds: time_t(now.tv_sec), milliseconds: now.tv_nsec / 1_000_000)
     }
 
     /// Writes one line to stderr in a single call (lines from threads never interleave).
